@@ -1,0 +1,60 @@
+"""The build pipeline: load config -> load content -> model -> render -> write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.config import load_config
+from site_builder.content import load_pages, load_publications
+from site_builder.markup import MarkdownRenderer
+from site_builder.models import Site
+from site_builder.render import Renderer
+from site_builder.theme import Theme, find_theme, make_environment, static_files
+from site_builder.writer import write_site
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    papers: int
+    pages: int
+    files: int
+    seconds: float
+    warnings: tuple[str, ...]
+
+    def summary(self) -> str:
+        return (f"built {self.papers} papers, {self.pages} pages ({self.files} files) "
+                f"in {self.seconds:.2f} s")
+
+
+def load_site(content_dir: Path) -> tuple[Site, Theme]:
+    """Read and check everything; nothing is written."""
+    config = load_config(content_dir)
+    theme = find_theme(config)
+    markdown = MarkdownRenderer()
+    warnings: list[str] = []
+    publications = load_publications(config, markdown, warnings)
+    home, pages = load_pages(config, markdown)
+    site = Site(config=config, publications=publications, pages=pages, home=home,
+                warnings=tuple(warnings))
+    return site, theme
+
+
+def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
+    """Every generated page as (output path, text); template errors surface here, before writing."""
+    return list(Renderer(site, make_environment(theme)).pages())
+
+
+def build(content_dir: Path, output_dir: Path) -> BuildReport:
+    started = time.perf_counter()
+    site, theme = load_site(content_dir)
+    pages = render_site(site, theme)
+    files = write_site(output_dir, pages, static_files(theme))
+    return BuildReport(
+        papers=len(site.publications),
+        pages=len(site.pages) + 2,
+        files=files,
+        seconds=time.perf_counter() - started,
+        warnings=site.warnings,
+    )

@@ -1,0 +1,122 @@
+"""Read content/site.yaml, check every key and report all problems together."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from site_builder.errors import ConfigError, ContentError
+from site_builder.frontmatter import load_yaml, read_text
+from site_builder.models import NavItem, Owner, SiteConfig
+from site_builder.safety import is_safe_url
+
+CONFIG_NAME = "site.yaml"
+KNOWN_KEYS = (
+    "title", "owner", "description", "url", "nav", "theme", "language", "bio",
+    "author_limit", "footer",
+)
+
+
+def load_config(content_dir: Path) -> SiteConfig:
+    path = content_dir / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(path, [f"no {CONFIG_NAME} here; create it with at least 'title:' and 'owner:'"])
+    data = load_yaml(read_text(path), path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ContentError(path, "site.yaml must be 'key: value' lines", 1)
+    problems: list[str] = []
+    for key in data:
+        if key not in KNOWN_KEYS:
+            problems.append(f"unknown key '{key}'{_suggest(str(key), KNOWN_KEYS)}")
+
+    def text(key: str, default: str = "", required: bool = False) -> str:
+        value = data.get(key, None)
+        if value is None:
+            if required:
+                problems.append(f"'{key}' is missing; add '{key}: ...'")
+            return default
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            problems.append(f"'{key}' must be text")
+            return default
+        return str(value).strip()
+
+    title = text("title", required=True)
+    owner = _owner(data.get("owner"), problems)
+    url = text("url")
+    if url:
+        if not url.startswith(("http://", "https://")):
+            problems.append(f"'url' must start with https:// (got '{url}')")
+            url = ""
+        elif not url.endswith("/"):
+            url += "/"
+    author_limit = data.get("author_limit", 0)
+    if not isinstance(author_limit, int) or isinstance(author_limit, bool) or author_limit < 0:
+        problems.append("'author_limit' must be a whole number (0 shows every author)")
+        author_limit = 0
+    config = SiteConfig(
+        root=content_dir,
+        title=title,
+        owner=owner,
+        description=text("description"),
+        url=url,
+        nav=_nav(data.get("nav"), problems),
+        theme=text("theme", "default") or "default",
+        language=text("language", "en") or "en",
+        bio=text("bio"),
+        author_limit=author_limit,
+        footer=text("footer"),
+    )
+    if problems:
+        raise ConfigError(path, problems)
+    return config
+
+
+def _owner(value: Any, problems: list[str]) -> Owner:
+    if isinstance(value, str) and value.strip():
+        return Owner(value.strip())
+    if isinstance(value, dict):
+        name = value.get("name")
+        variants = value.get("variants", []) or []
+        for key in value:
+            if key not in ("name", "variants"):
+                problems.append(f"unknown key 'owner.{key}'{_suggest(str(key), ('name', 'variants'))}")
+        if not isinstance(name, str) or not name.strip():
+            problems.append("'owner.name' is missing; add the name to highlight in author lists")
+            name = ""
+        if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+            problems.append("'owner.variants' must be a list of names")
+            variants = []
+        return Owner(name.strip(), tuple(v.strip() for v in variants))
+    problems.append("'owner' is missing; add 'owner: {name: Your Name}'")
+    return Owner("")
+
+
+def _nav(value: Any, problems: list[str]) -> tuple[NavItem, ...]:
+    if value is None:
+        return (NavItem("Home", ""), NavItem("Publications", "publications/"))
+    if not isinstance(value, list):
+        problems.append("'nav' must be a list of {title, url} entries")
+        return ()
+    items = []
+    for number, entry in enumerate(value, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str) or not isinstance(
+            entry.get("url"), str
+        ):
+            problems.append(f"'nav' entry {number} needs 'title' and 'url' as text")
+            continue
+        url = entry["url"].strip()
+        if not is_safe_url(url):
+            problems.append(f"'nav' entry {number} has an unsafe URL '{url}'; use http(s) or a site path")
+            continue
+        if not url.startswith(("http://", "https://", "mailto:")):
+            url = url.lstrip("/")
+        items.append(NavItem(entry["title"].strip(), url))
+    return tuple(items)
+
+
+def _suggest(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,104 @@
+"""Find and load the content folder: papers and pages, checked, in display order."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from site_builder.errors import ContentError, ManyErrors, SiteError
+from site_builder.frontmatter import read_source
+from site_builder.markup import MarkdownRenderer
+from site_builder.models import Page, Publication, SiteConfig
+from site_builder.papers import publication_from_source
+from site_builder.safety import safe_slug
+
+HOME_PAGE_NAMES = ("index", "about")
+
+
+def content_files(folder: Path, suffix: str) -> list[Path]:
+    """Files with this suffix below folder, sorted, skipping hidden names; symlink loops are errors."""
+    if not folder.is_dir():
+        return []
+    found = []
+    seen_dirs: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        stat = os.stat(dirpath)
+        if (stat.st_dev, stat.st_ino) in seen_dirs:
+            raise ContentError(dirpath, "a symbolic link loops back to a folder above it; remove the link")
+        seen_dirs.add((stat.st_dev, stat.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in filenames if f.endswith(suffix) and not f.startswith("."))
+    return sorted(found)
+
+
+def slug_for(path: Path) -> str:
+    """The file name as a URL-safe slug; names that are not already safe are cleaned."""
+    return safe_slug(path.stem) or "paper"
+
+
+def load_publications(config: SiteConfig, markdown: MarkdownRenderer,
+                      warnings: list[str]) -> tuple[Publication, ...]:
+    errors: list[SiteError] = []
+    by_slug: dict[str, Publication] = {}
+    for path in content_files(config.root / "papers", ".md"):
+        try:
+            pub = publication_from_source(read_source(path), markdown, config.owner, warnings)
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        slug = slug_for(path)
+        if slug != path.stem:
+            warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
+        if slug in by_slug:
+            errors.append(ContentError(path, f"duplicate slug '{slug}': {by_slug[slug].source} has the "
+                                             "same name; rename one of the files"))
+            continue
+        by_slug[slug] = _with_slug(pub, slug)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ManyErrors(errors)
+    return tuple(sorted(by_slug.values(), key=display_order))
+
+
+def _with_slug(pub: Publication, slug: str) -> Publication:
+    return pub if pub.slug == slug else replace(pub, slug=slug)
+
+
+def display_order(pub: Publication):
+    """Newest year first; inside a year, dated papers newest first, then by 'order', then by slug."""
+    return (
+        -pub.year,
+        pub.date is None,
+        -(pub.date.toordinal() if pub.date else 0),
+        pub.order is None,
+        pub.order or 0,
+        pub.slug,
+    )
+
+
+def load_pages(config: SiteConfig, markdown: MarkdownRenderer) -> tuple[Page | None, tuple[Page, ...]]:
+    """The home page's body (index.md or about.md) and every other page, ordered for navigation."""
+    pages = []
+    for path in content_files(config.root / "pages", ".md"):
+        if path.parent != config.root / "pages":
+            continue
+        source = read_source(path)
+        title = source.meta.get("title", path.stem.replace("-", " ").capitalize())
+        if not isinstance(title, str) or not title.strip():
+            raise ContentError(path, "'title' must be text")
+        nav_order = source.meta.get("nav_order")
+        if nav_order is not None and (isinstance(nav_order, bool) or not isinstance(nav_order, int)):
+            raise ContentError(path, "'nav_order' must be a whole number")
+        slug = slug_for(path)
+        page = Page(slug=slug, title=title.strip(), html=markdown.to_html(source.body), source=path,
+                    nav_order=nav_order)
+        pages.append(page)
+    home = next((p for name in HOME_PAGE_NAMES for p in pages if p.slug == name), None)
+    pages = [p for p in pages if p is not home]
+    for reserved in ("publications", "papers", "assets"):
+        clash = next((p for p in pages if p.slug == reserved), None)
+        if clash:
+            raise ContentError(clash.source, f"a page cannot be named '{reserved}' (the site uses that "
+                                             "address); rename the file")
+    pages.sort(key=lambda p: (p.nav_order is None, p.nav_order or 0, p.slug))
+    return home, tuple(pages)

@@ -1,0 +1,152 @@
+"""The site's data: plain frozen dataclasses, no file I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Link labels in the order their buttons appear; other labels follow alphabetically.
+LINK_ORDER = ("pdf", "arxiv", "doi", "code", "slides", "poster", "video", "website")
+LINK_TITLES = {
+    "pdf": "PDF",
+    "arxiv": "arXiv",
+    "doi": "DOI",
+    "code": "Code",
+    "slides": "Slides",
+    "poster": "Poster",
+    "video": "Video",
+    "website": "Website",
+}
+
+
+@dataclass(frozen=True)
+class Owner:
+    name: str
+    variants: tuple[str, ...] = ()
+
+    def matches(self, author_name: str) -> bool:
+        wanted = _name_key(author_name)
+        return any(wanted == _name_key(n) for n in (self.name, *self.variants))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    path: str  # site-relative ("publications/") or an absolute http(s) URL
+
+    @property
+    def external(self) -> bool:
+        return self.path.startswith(("http://", "https://", "mailto:"))
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.yaml holds, checked, with defaults applied."""
+
+    root: Path  # the content folder
+    title: str
+    owner: Owner
+    description: str = ""
+    url: str = ""  # absolute base URL ending in '/', or '' when unknown
+    nav: tuple[NavItem, ...] = ()
+    theme: str = "default"
+    language: str = "en"
+    bio: str = ""
+    author_limit: int = 0  # 0: show every author
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    url: str = ""
+    equal: bool = False
+    corresponding: bool = False
+    is_owner: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str  # key as written in the content file, lower case
+    url: str
+
+    @property
+    def title(self) -> str:
+        return LINK_TITLES.get(self.label, self.label.replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class Publication:
+    slug: str
+    title: str
+    year: int
+    source: Path
+    authors: tuple[Author, ...] = ()
+    more_authors: bool = False  # the list ends in "and others"
+    venue: str = ""
+    venue_short: str = ""
+    date: dt.date | None = None
+    order: int | None = None
+    award: str = ""
+    selected: bool = False
+    links: tuple[Link, ...] = ()
+    tags: tuple[str, ...] = ()
+    bibtex_type: str = ""
+    abstract_html: str = ""  # rendered Markdown, safe to insert
+    abstract_text: str = ""  # plain text, for descriptions and metadata
+    extra: tuple[tuple[str, str], ...] = ()  # volume, pages, publisher ... as strings
+
+    def link(self, label: str) -> str:
+        return next((link.url for link in self.links if link.label == label), "")
+
+    @property
+    def url_path(self) -> str:
+        return f"papers/{self.slug}/"
+
+    @property
+    def has_equal(self) -> bool:
+        return any(a.equal for a in self.authors)
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str  # '' for the home page body
+    title: str
+    html: str
+    source: Path
+    nav_order: int | None = None
+
+    @property
+    def url_path(self) -> str:
+        return f"{self.slug}/" if self.slug else ""
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    publications: tuple[Publication, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    publications: tuple[Publication, ...]  # newest first, in display order
+    pages: tuple[Page, ...] = ()
+    home: Page | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def years(self) -> tuple[YearGroup, ...]:
+        groups: dict[int, list[Publication]] = {}
+        for pub in self.publications:
+            groups.setdefault(pub.year, []).append(pub)
+        return tuple(YearGroup(y, tuple(p)) for y, p in groups.items())
+
+    @property
+    def selected(self) -> tuple[Publication, ...]:
+        return tuple(p for p in self.publications if p.selected)

@@ -1,0 +1,210 @@
+"""Turn paper content files (front matter + Markdown abstract) into Publication records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from site_builder.errors import ContentError
+from site_builder.frontmatter import SourceFile
+from site_builder.markup import MarkdownRenderer, html_to_text
+from site_builder.models import Author, Link, Owner, Publication
+from site_builder.safety import is_safe_url
+
+KNOWN_FIELDS = (
+    "title", "authors", "venue", "venue_short", "year", "date", "order", "award", "selected",
+    "links", "tags", "bibtex_type", "abstract", "month", "volume", "issue", "pages", "publisher",
+    "doi", "arxiv", "note",
+)
+EXTRA_FIELDS = ("month", "volume", "issue", "pages", "publisher", "note")
+_LINK_FIELDS = ("doi", "arxiv")  # also accepted at the top level, as in BibTeX
+ET_AL = ("others", "and others", "et al.", "et al")
+
+
+def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owner: Owner,
+                            warnings: list[str]) -> Publication:
+    """Check one paper's fields and build its record; the first problem raises ContentError."""
+    meta, path = source.meta, source.path
+    for key in meta:
+        if key not in KNOWN_FIELDS:
+            close = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else "; it is ignored"
+            warnings.append(f"{path}: unknown field '{key}'{hint}")
+    fields = _Fields(path, meta)
+    title = fields.text("title", required=True)
+    year = fields.year()
+    authors, more_authors = fields.authors(owner)
+    abstract_source = source.body if source.body.strip() else fields.text("abstract")
+    abstract_html = markdown.to_html(abstract_source) if abstract_source.strip() else ""
+    return Publication(
+        slug=path.stem,
+        title=title,
+        year=year,
+        source=path,
+        authors=authors,
+        more_authors=more_authors,
+        venue=fields.text("venue"),
+        venue_short=fields.text("venue_short"),
+        date=fields.date(year),
+        order=fields.whole_number("order"),
+        award=fields.text("award"),
+        selected=fields.flag("selected"),
+        links=fields.links(),
+        tags=fields.tags(),
+        bibtex_type=fields.text("bibtex_type").lower(),
+        abstract_html=abstract_html,
+        abstract_text=html_to_text(abstract_html),
+        extra=tuple((k, fields.text(k)) for k in EXTRA_FIELDS if fields.text(k)),
+    )
+
+
+class _Fields:
+    """Typed access to front-matter values; each check names the field and what to write."""
+
+    def __init__(self, path: Path, meta: dict[str, Any]):
+        self.path = path
+        self.meta = meta
+
+    def fail(self, message: str) -> ContentError:
+        return ContentError(self.path, message)
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"'{key}' is missing; add '{key}: ...' to the front matter")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail(f"'{key}' must be text (got {_kind(value)})")
+        result = " ".join(str(value).split())
+        if required and not result:
+            raise self.fail(f"'{key}' is empty; write the paper's {key}")
+        return result
+
+    def year(self) -> int:
+        value = self.meta.get("year")
+        if value is None:
+            raise self.fail("'year' is missing; add 'year: 2024' to the front matter")
+        if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+            raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {value!r})")
+        return value
+
+    def date(self, year: int) -> dt.date | None:
+        value = self.meta.get("date")
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise self.fail(f"'date' must look like 2024-05-31 (got '{value}')") from None
+        if not isinstance(value, dt.date):
+            raise self.fail(f"'date' must look like 2024-05-31 (got {value!r})")
+        if value.year != year:
+            raise self.fail(f"'date' {value} is not in 'year' {year}; make them agree")
+        return value
+
+    def whole_number(self, key: str) -> int | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"'{key}' must be a whole number (got {value!r})")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"'{key}' must be true or false (got {value!r})")
+        return value
+
+    def authors(self, owner: Owner) -> tuple[tuple[Author, ...], bool]:
+        value = self.meta.get("authors", [])
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            raise self.fail("'authors' must be a list, one author per line starting with '- '")
+        authors: list[Author] = []
+        more = False
+        for number, entry in enumerate(value, 1):
+            if isinstance(entry, str) and entry.strip().casefold() in ET_AL and number == len(value):
+                more = True
+                continue
+            authors.append(self._author(entry, number, owner))
+        return tuple(authors), more
+
+    def _author(self, entry: Any, number: int, owner: Owner) -> Author:
+        if isinstance(entry, str) and entry.strip():
+            name = " ".join(entry.split())
+            return Author(name=name, is_owner=owner.matches(name))
+        if isinstance(entry, dict):
+            unknown = set(entry) - {"name", "url", "equal", "corresponding"}
+            if unknown:
+                raise self.fail(f"author {number} has unknown key '{sorted(unknown)[0]}'; "
+                                "use name, url, equal, corresponding")
+            name = entry.get("name")
+            if not isinstance(name, str) or not name.strip():
+                raise self.fail(f"author {number} needs a 'name'")
+            url = entry.get("url") or ""
+            if not isinstance(url, str) or (url and not is_safe_url(url)):
+                raise self.fail(f"author {number} has an unsafe or invalid 'url'; use http(s)")
+            for key in ("equal", "corresponding"):
+                if not isinstance(entry.get(key, False), bool):
+                    raise self.fail(f"author {number}: '{key}' must be true or false")
+            name = " ".join(name.split())
+            return Author(name=name, url=url.strip(), equal=entry.get("equal", False),
+                          corresponding=entry.get("corresponding", False),
+                          is_owner=owner.matches(name))
+        raise self.fail(f"author {number} must be a name or a mapping with 'name' (got {_kind(entry)})")
+
+    def links(self) -> tuple[Link, ...]:
+        value = self.meta.get("links") or {}
+        if not isinstance(value, dict):
+            raise self.fail("'links' must be a mapping, one 'label: URL' per line (e.g. 'pdf: https://...')")
+        found: dict[str, str] = {}
+        for key in _LINK_FIELDS:
+            if self.meta.get(key):
+                found[key] = self.text(key)
+        for label, url in value.items():
+            label = str(label).strip().lower()
+            if url is None or url == "":
+                continue
+            if not isinstance(url, str):
+                raise self.fail(f"link '{label}' must be a URL (got {_kind(url)})")
+            found[label] = url.strip()
+        links = []
+        for label, url in found.items():
+            url = _expand_link(label, url)
+            if not is_safe_url(url):
+                raise self.fail(f"link '{label}' has an unsafe URL '{url[:60]}'; only http(s), mailto "
+                                "and relative links are allowed")
+            links.append(Link(label, url))
+        return tuple(links)
+
+    def tags(self) -> tuple[str, ...]:
+        value = self.meta.get("tags") or []
+        if isinstance(value, str):
+            value = [t for t in value.split(",")]
+        if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
+            raise self.fail("'tags' must be a list of words")
+        return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
+
+
+def _expand_link(label: str, url: str) -> str:
+    """Bare DOIs and arXiv ids become links (10.1145/... and 2401.12345)."""
+    if label == "doi" and not url.startswith(("http://", "https://")):
+        return "https://doi.org/" + url.removeprefix("doi:")
+    if label == "arxiv" and not url.startswith(("http://", "https://")):
+        return "https://arxiv.org/abs/" + url.removeprefix("arXiv:")
+    return url
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), repr(value))

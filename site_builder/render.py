@@ -1,0 +1,89 @@
+"""Page context -> HTML string. No file I/O: the writer puts the strings on disk."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any, Iterator
+
+import jinja2
+
+from site_builder.bibtex import bibtex_string
+from site_builder.errors import ThemeError
+from site_builder.markup import first_sentence, html_to_text
+from site_builder.models import LINK_ORDER, Publication, Site
+
+
+def relative_root(output_path: str) -> str:
+    """The prefix that leads from a page back to the site root: '' or '../../'."""
+    depth = output_path.count("/")
+    return "../" * depth
+
+
+def ordered_links(pub: Publication):
+    rank = {label: n for n, label in enumerate(LINK_ORDER)}
+    return sorted(pub.links, key=lambda link: (rank.get(link.label, len(rank)), link.label))
+
+
+class Renderer:
+    """Renders every page of one site with one Jinja environment."""
+
+    def __init__(self, site: Site, env: jinja2.Environment):
+        self.site = site
+        self.env = env
+        env.globals.update(site=site, config=site.config, ordered_links=ordered_links)
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """(output path, content) for every generated file, in a fixed order."""
+        yield "index.html", self.home()
+        yield "publications/index.html", self.publications()
+        for pub in self.site.publications:
+            yield f"papers/{pub.slug}/index.html", self.paper(pub)
+        for page in self.site.pages:
+            yield f"{page.slug}/index.html", self.page(page)
+        yield "publications.bib", bibtex_string(self.site.publications)
+
+    def home(self) -> str:
+        home = self.site.home
+        return self.render("home.html", "index.html", title=self.site.config.title,
+                           description=self.site.config.description, page=home, current="")
+
+    def publications(self) -> str:
+        return self.render("publications.html", "publications/index.html", title="Publications",
+                           description=f"Publications of {self.site.config.owner.name}",
+                           current="publications/")
+
+    def paper(self, pub: Publication) -> str:
+        return self.render("paper.html", f"papers/{pub.slug}/index.html", title=pub.title,
+                           description=first_sentence(pub.abstract_text) or pub.title, pub=pub,
+                           bibtex=bibtex_string([pub]), current="publications/")
+
+    def page(self, page) -> str:
+        return self.render("page.html", f"{page.slug}/index.html", title=page.title,
+                           description=first_sentence(html_to_text(page.html)), page=page,
+                           current=page.url_path)
+
+    def render(self, template_name: str, output_path: str, **context: Any) -> str:
+        root = relative_root(output_path)
+        url_path = output_path.removesuffix("index.html")
+        context.update(root=root, url_path=url_path,
+                       canonical=self.site.config.url + url_path if self.site.config.url else "")
+        try:
+            return self.env.get_template(template_name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ThemeError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
+                             f"{exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise ThemeError(f"template '{exc.name}' not found (needed for {output_path}); "
+                             "check the name in {% extends %} or {% include %}") from None
+        except Exception as exc:
+            raise ThemeError(f"{_template_place(exc)}: error while rendering {output_path}: "
+                             f"{exc}") from None
+
+
+def _template_place(exc: Exception) -> str:
+    """file:line of the innermost template frame in the traceback."""
+    place = "template"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+            place = f"{frame.filename}:{frame.lineno}"
+    return place

@@ -1,0 +1,88 @@
+"""Where templates and static files come from, and the one Jinja environment.
+
+Lookup order, the same for templates and static files:
+  1. the site's overrides: <content>/theme/templates/ and <content>/theme/static/
+  2. the active theme: <site root>/themes/<name>/ (beside the content folder), else a built-in theme
+  3. the built-in default theme, for anything the active theme does not have
+An override can extend the template it replaces: {% extends "theme:base.html" %}.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from site_builder.errors import ThemeError
+from site_builder.models import SiteConfig
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# Installed wheels carry the themes inside the package; a source checkout has them beside it.
+BUILTIN_THEMES = next(
+    (p for p in (_PACKAGE_DIR / "themes", _PACKAGE_DIR.parent / "themes") if (p / "default").is_dir()),
+    _PACKAGE_DIR / "themes",
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    override_dir: Path  # the site's own theme folder (may not exist)
+    theme_dirs: tuple[Path, ...]  # active theme first, then the default theme
+
+    def template_dirs(self) -> list[Path]:
+        return [d / "templates" for d in self.theme_dirs]
+
+    def static_dirs(self) -> list[Path]:
+        """Highest priority first."""
+        return [d / "static" for d in (self.override_dir, *self.theme_dirs)]
+
+    def watched_dirs(self) -> list[Path]:
+        return [d for d in (self.override_dir, *self.theme_dirs) if d.is_dir()]
+
+
+def find_theme(config: SiteConfig) -> Theme:
+    name = config.theme
+    candidates = [config.root.parent / "themes" / name, BUILTIN_THEMES / name]
+    active = next((c for c in candidates if (c / "templates").is_dir()), None)
+    if active is None:
+        raise ThemeError(
+            f"{config.root / 'site.yaml'}: theme '{name}' not found (looked in "
+            f"{candidates[0]} and the built-in themes); set 'theme: default' or add the theme folder"
+        )
+    default = BUILTIN_THEMES / "default"
+    dirs = (active,) if active.resolve() == default.resolve() else (active, default)
+    return Theme(name=name, override_dir=config.root / "theme", theme_dirs=dirs)
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """One environment for the whole build: autoescape on, undefined names fail."""
+    theme_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs()])
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(theme.override_dir / "templates")),
+            jinja2.PrefixLoader({"theme": theme_loader}, delimiter=":"),
+            theme_loader,
+        ]
+    )
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def static_files(theme: Theme) -> dict[str, Path]:
+    """Output-relative path -> source file; an override hides the theme's file of the same name."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme.static_dirs()):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))

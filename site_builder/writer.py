@@ -1,0 +1,92 @@
+"""Atomic output: the new site is written into a temporary folder beside the output
+folder and then swapped in, so the output folder always holds one complete build."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from site_builder.errors import SiteError
+
+_RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically where the OS can (Linux); False where it cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def write_site(output: Path, pages: Iterable[tuple[str, str | bytes]], static: dict[str, Path]) -> int:
+    """Write every page and static file into a fresh folder, then swap it in. Returns the file count."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    staging.chmod(0o755)
+    try:
+        count = _fill(staging, pages, static)
+        _swap_in(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _fill(folder: Path, pages: Iterable[tuple[str, str | bytes]], static: dict[str, Path]) -> int:
+    count = 0
+    made: set[Path] = set()
+    for relative, source in static.items():
+        target = _inside(folder, relative)
+        _make_parent(target, made)
+        shutil.copyfile(source, target)
+        count += 1
+    for relative, content in pages:
+        target = _inside(folder, relative)
+        _make_parent(target, made)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with open(target, "wb") as handle:
+            handle.write(data)
+        count += 1
+    return count
+
+
+def _make_parent(target: Path, made: set[Path]) -> None:
+    parent = target.parent
+    if parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+
+
+def _inside(folder: Path, relative: str) -> Path:
+    """The target path, refusing any that would land outside the output folder."""
+    target = Path(os.path.normpath(folder / relative))
+    if relative.startswith(("/", "\\")) or ".." in Path(relative).parts or not target.is_relative_to(folder):
+        raise SiteError(f"refusing to write '{relative}': it would land outside the output folder")
+    return target
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise SiteError(f"{output} exists and is not a folder; move it away or choose another --output")
+    if not output.exists():
+        staging.rename(output)
+        return
+    staging.chmod(output.stat().st_mode & 0o7777)
+    if _exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the previous site
+        return
+    old = output.with_name(f".{output.name}-old-{os.getpid()}")
+    output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
