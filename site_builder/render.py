@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from typing import Any, Iterator
 
 import jinja2
+from markupsafe import Markup
 
 from site_builder.bibtex import bibtex_string
 from site_builder.errors import ThemeError
@@ -17,6 +19,14 @@ def relative_root(output_path: str) -> str:
     """The prefix that leads from a page back to the site root: '' or '../../'."""
     depth = output_path.count("/")
     return "../" * depth
+
+
+_SITE_ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
+
+
+def root_links(fragment: str, root: str) -> Markup:
+    """Rewrite site-root links in rendered Markdown ("/cv/") to page-relative ones ("../cv/")."""
+    return Markup(_SITE_ROOT_LINK.sub(lambda m: f'{m.group(1)}="{root or "./"}', fragment))
 
 
 def ordered_links(pub: Publication):
@@ -31,6 +41,7 @@ class Renderer:
         self.site = site
         self.env = env
         env.globals.update(site=site, config=site.config, ordered_links=ordered_links)
+        env.filters["root_links"] = root_links
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """(output path, content) for every generated file, in a fixed order."""

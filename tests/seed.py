@@ -21,10 +21,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Where the seed lives in the project's workspace; override with $SEED_PATH.
-DEFAULT_SEED_PATH = Path(
-    os.environ.get("SEED_PATH", "/work/shared/seeds/000_a1c6060f4cc7113f.txt")
-)
+#: shared/ sits beside the checkout (CI always has it there).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEFAULT_SEED_PATH = SHARED / "seeds" / "000_a1c6060f4cc7113f.txt"
 
 _YEAR = re.compile(r"\d{4}")
 _TRAILING_YEAR = re.compile(r" ?, (\d{4})$")
@@ -34,10 +33,6 @@ _WS = re.compile(r"\s+")
 @dataclass(frozen=True)
 class SeedPaper:
     year: int
-    #: Best-effort title: the text before the first author. The seed has no
-    #: separator there, so this is a guess (see ``_guess_title``); tests that
-    #: need certainty should compare ``line`` instead.
-    title: str
     #: The full paper line without its ``- `` prefix; the stray space some
     #: venues have before ``, YEAR`` (``(ICASSP) , 2021``) is removed.
     line: str
@@ -53,25 +48,6 @@ def normalise(text: str) -> str:
     comparing them.
     """
     return _WS.sub(" ", text).strip().replace(" , ", ", ")
-
-
-_NAME_WORD = re.compile(r"(?:(?:Mc)?[A-Z][a-z]*\.?(?:-[A-Za-z][a-z]*)*|[A-Z]{1,3})")
-
-
-def _guess_title(line: str) -> str:
-    """The text before the first author (a heuristic; used only for ``title``).
-
-    The first author is the chunk before the first ``" , "``; it starts at
-    the leftmost capital letter glued to a preceding non-space, non-hyphen
-    character such that the rest of the chunk is 2-4 name-like words.
-    """
-    head = line.split(" , ", 1)[0]
-    for i in range(1, len(head)):
-        if head[i].isupper() and not head[i - 1].isspace() and head[i - 1] != "-":
-            words = head[i:].split(" ")
-            if 2 <= len(words) <= 4 and all(_NAME_WORD.fullmatch(w) for w in words):
-                return head[:i]
-    return ""
 
 
 def load_seed(path: str | os.PathLike[str] = DEFAULT_SEED_PATH) -> list[SeedPaper]:
@@ -104,7 +80,6 @@ def load_seed(path: str | os.PathLike[str] = DEFAULT_SEED_PATH) -> list[SeedPape
         papers.append(
             SeedPaper(
                 year=year,
-                title=_guess_title(line),
                 line=line,
                 abstract=lines[i + 1],
                 order=order,
