@@ -1,12 +1,28 @@
-"""The `site-builder` command. A SiteError becomes one line on stderr and exit code 1."""
+"""The `site-builder` command. A SiteError becomes one line on stderr and exit code 1.
+
+Each command's code lives in its own module and is imported only when that command runs,
+so `site-builder build` does not pay for the preview server or git.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
 from site_builder import __version__
+
+# command -> "module:function"; the function takes the parsed arguments and returns an exit code.
+COMMANDS = {
+    "build": "site_builder.cli:run_build",
+    "serve": "site_builder.serve:run_serve",
+    "check": "site_builder.check:run_check",
+    "deploy": "site_builder.deploy:run_deploy",
+    "import": "site_builder.importer:run_import",
+    "init": "site_builder.scaffold:run_init",
+    "new": "site_builder.scaffold:run_new",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -15,9 +31,51 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the site into the output folder")
-    _site_options(build)
+    _site_options(commands.add_parser("build", help="build the site into the output folder"))
+
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every save")
+    _site_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+
+    check = commands.add_parser("check", help="check the content and every internal link of the built site")
+    _site_options(check)
+    check.add_argument("--external", action="store_true", help="also fetch external links")
+
+    deploy = commands.add_parser("deploy", help="build, check and publish to GitHub Pages")
+    _site_options(deploy)
+    deploy.add_argument("--remote", default="origin", help="git remote (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
+    deploy.add_argument("--message", default=None, help="commit message")
+    deploy.add_argument("--dry-run", action="store_true", help="show what would be published")
+    deploy.add_argument("--force", action="store_true", help="publish even when the link check fails")
+
+    importer = commands.add_parser("import", help="turn a .bib file into one Markdown file per paper")
+    importer.add_argument("bibfile", type=Path, help="the BibTeX file")
+    importer.add_argument("--into", type=Path, default=Path("content/papers"),
+                          help="folder for the paper files (default: content/papers)")
+    importer.add_argument("--force", action="store_true", help="overwrite files edited by hand")
+    importer.add_argument("--strict", action="store_true", help="treat malformed entries as errors")
+    _debug_option(importer)
+
+    init = commands.add_parser("init", help="start a new site in a folder")
+    init.add_argument("directory", type=Path, help="the new site's folder")
+    init.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    _debug_option(init)
+
+    new = commands.add_parser("new", help="add a paper or a page")
+    new.add_argument("kind", choices=("paper", "page"), help="what to add")
+    new.add_argument("name", help="the paper's title or the page's name")
+    new.add_argument("--content", type=Path, default=Path("content"),
+                     help="the content folder (default: content)")
+    _debug_option(new)
     return parser
+
+
+def _debug_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help="show the full traceback on errors")
 
 
 def _site_options(command: argparse.ArgumentParser) -> None:
@@ -25,29 +83,31 @@ def _site_options(command: argparse.ArgumentParser) -> None:
                          help="the content folder (default: content)")
     command.add_argument("--output", type=Path, default=Path("output"),
                          help="the output folder (default: output)")
-    command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                         help="show the full traceback on errors")
+    _debug_option(command)
 
 
-def _run_build(args: argparse.Namespace) -> int:
+def print_warnings(warnings) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def run_build(args: argparse.Namespace) -> int:
     from site_builder.build import build
 
     report = build(args.content, args.output)
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    print_warnings(report.warnings)
     print(report.summary())
     return 0
-
-
-COMMANDS = {"build": _run_build}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from site_builder.errors import SiteError
 
+    module_name, function_name = COMMANDS[args.command].split(":")
     try:
-        return COMMANDS[args.command](args)
+        command = getattr(importlib.import_module(module_name), function_name)
+        return command(args)
     except SiteError as exc:
         if args.debug:
             raise
