@@ -176,8 +176,10 @@ class _Fields:
             label = str(label).strip().lower()
             if url is None or url == "":
                 continue
+            if isinstance(url, float) and re.fullmatch(r"\d{4}\.\d{4,5}", str(url)):
+                url = str(url)  # an unquoted arXiv id that YAML read as a number
             if not isinstance(url, str):
-                raise self.fail(f"link '{label}' must be a URL (got {_kind(url)})")
+                raise self.fail(f"link '{label}' must be a URL in quotes (got {url!r})")
             found[label] = url.strip()
         links = []
         for label, url in found.items():

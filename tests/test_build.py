@@ -214,3 +214,26 @@ def test_escaping_of_untrusted_text(make_site, tmp_path):
         assert not doc.select("img")
         assert not [a for a in doc.select("a[href]") if a["href"].startswith("javascript")]
         assert "<script>alert(1)</script>" in doc.select_one(".p-name").get_text()
+
+
+def test_readme_example_files_build(make_site, tmp_path):
+    """The complete example files in the README are real: they build, with every field shown."""
+    import re
+
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    config = re.search(r"### `content/site.yaml`\n\n```yaml\n(.*?)```", readme, re.S).group(1)
+    paper = re.search(r"### `content/papers/<slug>.md`.*?```markdown\n(.*?)```", readme, re.S).group(1)
+    content = make_site({"papers/bayes.md": paper}, config=config)
+    output = tmp_path / "out"
+    result = build(content, output)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+    page = BeautifulSoup((output / "papers" / "bayes" / "index.html").read_text(), "html5lib")
+    assert [a.get_text() for a in page.select(".pub-links a")][:4] == ["PDF", "arXiv", "DOI", "Code"]
+    assert page.select_one(".award").get_text() == "Outstanding Paper Award"
+    assert page.select_one(".p-author.me").get_text(strip=True).startswith("Micah Goldblum")
+    assert page.select_one(".pub-authors").get_text().rstrip().endswith("and others")
+    home = BeautifulSoup((output / "index.html").read_text(), "html5lib")
+    assert home.select_one(".selected-papers #bayes")
