@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
 
 HOME_PAGE_NAMES = ("index", "about")
+_SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
 
 
 def content_files(folder: Path, suffix: str) -> list[Path]:
@@ -34,6 +36,8 @@ def content_files(folder: Path, suffix: str) -> list[Path]:
 
 def slug_for(path: Path) -> str:
     """The file name as a URL-safe slug; names that are not already safe are cleaned."""
+    if _SAFE_NAME.fullmatch(path.stem):
+        return path.stem
     return safe_slug(path.stem) or "paper"
 
 
