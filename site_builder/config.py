@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from site_builder.errors import ConfigError, ContentError
 from site_builder.frontmatter import load_yaml, read_text
@@ -14,8 +16,10 @@ from site_builder.safety import is_safe_url
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
-    "author_limit", "footer",
+    "author_limit", "footer", "cname",
 )
+# A host name for GitHub Pages' CNAME file: dot-separated labels of letters, digits and hyphens.
+_HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
 
 
 def load_config(content_dir: Path) -> SiteConfig:
@@ -68,10 +72,23 @@ def load_config(content_dir: Path) -> SiteConfig:
         bio=text("bio"),
         author_limit=author_limit,
         footer=text("footer"),
+        cname=_cname(text("cname"), url, problems),
     )
     if problems:
         raise ConfigError(path, problems)
     return config
+
+
+def _cname(host: str, url: str, problems: list[str]) -> str:
+    """The custom domain for GitHub Pages, checked as a bare host name that matches 'url'."""
+    host = host.lower()
+    if host and not _HOST_NAME.fullmatch(host):
+        problems.append(f"'cname' must be a bare host name like www.example.org (got '{host}')")
+        return ""
+    url_host = urlsplit(url).hostname or ""
+    if host and url_host and url_host != host:
+        problems.append(f"'cname' {host} differs from the host of 'url' ({url_host}); make them agree")
+    return host
 
 
 def _owner(value: Any, problems: list[str]) -> Owner:

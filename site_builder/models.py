@@ -59,6 +59,7 @@ class SiteConfig:
     bio: str = ""
     author_limit: int = 0  # 0: show every author
     footer: str = ""
+    cname: str = ""  # custom domain for GitHub Pages ('' when none)
 
 
 @dataclass(frozen=True)
