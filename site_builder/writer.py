@@ -32,7 +32,8 @@ def write_site(output: Path, pages: Iterable[tuple[str, str | bytes]], static: d
     """Write every page and static file into a fresh folder, then swap it in. Returns the file count."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    _remove_abandoned(output)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-{os.getpid()}-", dir=output.parent))
     staging.chmod(0o755)
     try:
         count = _fill(staging, pages, static)
@@ -41,6 +42,59 @@ def write_site(output: Path, pages: Iterable[tuple[str, str | bytes]], static: d
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+def _remove_abandoned(output: Path) -> None:
+    """Delete staging folders left by builds that were killed (their process is gone)."""
+    for leftover in output.parent.glob(f".{output.name}-[no][el][wd]-*"):
+        pid = leftover.name.split("-")[-2] if leftover.name.count("-") >= 3 else ""
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def update_files(output: Path, pages: Iterable[tuple[str, str | bytes]]) -> list[str]:
+    """Replace the files whose content differs from what is on disk, each in one atomic rename
+    (for the preview server's small rebuilds). Returns the paths written."""
+    output = output.absolute()
+    written: list[str] = []
+    made: set[Path] = set()
+    for relative, content in pages:
+        target = _inside(output, relative)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass  # a new file
+        _make_parent(target, made)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        written.append(relative)
+    return written
+
+
+def remove_folders(output: Path, folders: Iterable[str]) -> None:
+    """Delete folders of the output, such as the page of a paper that no longer exists."""
+    output = output.absolute()
+    for relative in folders:
+        target = _inside(output, relative)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
 
 
 def _fill(folder: Path, pages: Iterable[tuple[str, str | bytes]], static: dict[str, Path]) -> int:
@@ -86,7 +140,7 @@ def _swap_in(staging: Path, output: Path) -> None:
     if _exchange(staging, output):
         shutil.rmtree(staging, ignore_errors=True)  # staging now holds the previous site
         return
-    old = output.with_name(f".{output.name}-old-{os.getpid()}")
+    old = output.with_name(f".{output.name}-old-{os.getpid()}-swap")
     output.rename(old)
     staging.rename(output)
     shutil.rmtree(old, ignore_errors=True)
