@@ -34,6 +34,9 @@ def load_site(content_dir: Path) -> tuple[Site, Theme]:
     theme = find_theme(config)
     markdown = MarkdownRenderer()
     warnings: list[str] = []
+    if not config.url:
+        warnings.append(f"{config.root / 'site.yaml'}: no 'url': pages get no canonical link, the feed "
+                        "uses relative links and no sitemap.xml is written; add 'url: https://...'")
     publications = load_publications(config, markdown, warnings)
     home, pages = load_pages(config, markdown)
     site = Site(config=config, publications=publications, pages=pages, home=home,

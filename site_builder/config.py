@@ -16,7 +16,7 @@ from site_builder.safety import is_safe_url
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
-    "author_limit", "footer", "cname",
+    "author_limit", "footer", "cname", "image",
 )
 # A host name for GitHub Pages' CNAME file: dot-separated labels of letters, digits and hyphens.
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
@@ -73,6 +73,7 @@ def load_config(content_dir: Path) -> SiteConfig:
         author_limit=author_limit,
         footer=text("footer"),
         cname=_cname(text("cname"), url, problems),
+        image=_image(text("image"), problems),
     )
     if problems:
         raise ConfigError(path, problems)
@@ -89,6 +90,13 @@ def _cname(host: str, url: str, problems: list[str]) -> str:
     if host and url_host and url_host != host:
         problems.append(f"'cname' {host} differs from the host of 'url' ({url_host}); make them agree")
     return host
+
+
+def _image(path: str, problems: list[str], key: str = "image") -> str:
+    if path and (not is_safe_url(path) or path.startswith("mailto:")):
+        problems.append(f"'{key}' must be a site path like assets/me.jpg or an https:// URL (got '{path}')")
+        return ""
+    return path
 
 
 def _owner(value: Any, problems: list[str]) -> Owner:

@@ -60,6 +60,7 @@ class SiteConfig:
     author_limit: int = 0  # 0: show every author
     footer: str = ""
     cname: str = ""  # custom domain for GitHub Pages ('' when none)
+    image: str = ""  # default sharing image: a site path or an http(s) URL
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Publication:
     abstract_html: str = ""  # rendered Markdown, safe to insert
     abstract_text: str = ""  # plain text, for descriptions and metadata
     extra: tuple[tuple[str, str], ...] = ()  # volume, pages, publisher ... as strings
+    image: str = ""  # preview image for sharing: a site path or an http(s) URL
 
     def link(self, label: str) -> str:
         return next((link.url for link in self.links if link.label == label), "")

@@ -17,7 +17,7 @@ from site_builder.safety import is_safe_url
 KNOWN_FIELDS = (
     "title", "authors", "venue", "venue_short", "year", "date", "order", "award", "selected",
     "links", "tags", "bibtex_type", "abstract", "month", "volume", "issue", "pages", "publisher",
-    "doi", "arxiv", "note",
+    "doi", "arxiv", "note", "image",
 )
 EXTRA_FIELDS = ("month", "volume", "issue", "pages", "publisher", "note")
 _LINK_FIELDS = ("doi", "arxiv")  # also accepted at the top level, as in BibTeX
@@ -58,6 +58,7 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
         abstract_html=abstract_html,
         abstract_text=html_to_text(abstract_html),
         extra=tuple((k, fields.text(k)) for k in EXTRA_FIELDS if fields.text(k)),
+        image=fields.image(),
     )
 
 
@@ -110,6 +111,12 @@ class _Fields:
         if value.year != year:
             raise self.fail(f"'date' {value} is not in 'year' {year}; make them agree")
         return value
+
+    def image(self) -> str:
+        path = self.text("image")
+        if path and (not is_safe_url(path) or path.startswith("mailto:")):
+            raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got '{path}')")
+        return path
 
     def whole_number(self, key: str) -> int | None:
         value = self.meta.get(key)

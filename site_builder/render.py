@@ -9,6 +9,7 @@ from typing import Any, Iterator
 import jinja2
 from markupsafe import Markup
 
+from site_builder import metadata
 from site_builder.bibtex import bibtex_string
 from site_builder.errors import ThemeError
 from site_builder.markup import first_sentence, html_to_text
@@ -40,8 +41,11 @@ class Renderer:
     def __init__(self, site: Site, env: jinja2.Environment):
         self.site = site
         self.env = env
-        env.globals.update(site=site, config=site.config, ordered_links=ordered_links)
+        env.globals.update(site=site, config=site.config, ordered_links=ordered_links, metadata=metadata)
         env.filters["root_links"] = root_links
+        self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
+        # JSON-LD keeps its keys in schema order and its text readable; tojson still escapes <, >, &.
+        env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """(output path, content) for every generated file, in a fixed order."""
@@ -52,6 +56,11 @@ class Renderer:
         for page in self.site.pages:
             yield f"{page.slug}/index.html", self.page(page)
         yield "publications.bib", bibtex_string(self.site.publications)
+        yield "404.html", self.not_found()
+        yield "feed.xml", self.render("feed.xml", "feed.xml")
+        if self.site.config.url:  # a sitemap lists absolute URLs only
+            yield "sitemap.xml", self.render("sitemap.xml", "sitemap.xml")
+        yield "robots.txt", self.render("robots.txt", "robots.txt")
 
     def home(self) -> str:
         home = self.site.home
@@ -66,18 +75,26 @@ class Renderer:
     def paper(self, pub: Publication) -> str:
         return self.render("paper.html", f"papers/{pub.slug}/index.html", title=pub.title,
                            description=first_sentence(pub.abstract_text) or pub.title, pub=pub,
-                           bibtex=bibtex_string([pub]), current="publications/")
+                           bibtex=bibtex_string([pub]), current="publications/", og_type="article",
+                           image=metadata.absolute_url(pub.image, self.site.config) or self.image)
 
     def page(self, page) -> str:
         return self.render("page.html", f"{page.slug}/index.html", title=page.title,
                            description=first_sentence(html_to_text(page.html)), page=page,
                            current=page.url_path)
 
+    def not_found(self) -> str:
+        """404.html is served at any missing address, so its relative links start from <base href>."""
+        return self.render("404.html", "404.html", title="Page not found", description="",
+                           canonical="", current=None, base_href=self.site.config.url)
+
     def render(self, template_name: str, output_path: str, **context: Any) -> str:
         root = relative_root(output_path)
         url_path = output_path.removesuffix("index.html")
-        context.update(root=root, url_path=url_path,
-                       canonical=self.site.config.url + url_path if self.site.config.url else "")
+        config = self.site.config
+        context = {"root": root, "url_path": url_path,
+                   "canonical": config.url + url_path if config.url else "",
+                   "og_type": "website", "image": self.image, **context}
         try:
             return self.env.get_template(template_name).render(**context)
         except jinja2.TemplateSyntaxError as exc:

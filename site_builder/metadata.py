@@ -1,0 +1,252 @@
+"""Machine-readable metadata: Google Scholar (Highwire Press) tags, schema.org JSON-LD, and the
+dates that feed.xml and sitemap.xml carry. Data in, data out: Publication and SiteConfig in,
+tag lists, plain dicts and dates out. Templates print the dicts with Jinja's `tojson`, which
+escapes <, > and & so no text can close the <script> element."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+from urllib.parse import urljoin
+
+from site_builder.bibtex import entry_type
+from site_builder.models import Publication, Site, SiteConfig
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PAGES = re.compile(r"\s*(\w+)\s*(?:-+|–|—)\s*(\w+)\s*")
+_DOI = re.compile(r"\b(10\.\d{4,9}/\S+)")
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:\.pdf)?/?$", re.IGNORECASE)
+# Scholar's venue tag for each BibTeX type; other types (misc: preprints) get none.
+_SCHOLAR_VENUE = {
+    "article": "citation_journal_title",
+    "inproceedings": "citation_conference_title",
+    "conference": "citation_conference_title",
+    "phdthesis": "citation_dissertation_institution",
+    "mastersthesis": "citation_dissertation_institution",
+    "techreport": "citation_technical_report_institution",
+}
+
+
+# ---- dates ---------------------------------------------------------------------------------
+
+def publication_month(pub: Publication) -> int | None:
+    """The month from 'date', else from a 'month' field (5, 05, may, May), else None."""
+    if pub.date is not None:
+        return pub.date.month
+    text = dict(pub.extra).get("month", "").strip().lower()
+    if text.isdigit():
+        return int(text) if 1 <= int(text) <= 12 else None
+    return _MONTHS.index(text[:3]) + 1 if text[:3] in _MONTHS else None
+
+
+def scholar_date(pub: Publication) -> str:
+    """citation_publication_date: 2024/05/31 when the day is known, else the year alone."""
+    return pub.date.strftime("%Y/%m/%d") if pub.date else str(pub.year)
+
+
+def iso_date(pub: Publication) -> str:
+    """schema.org datePublished at the precision the paper gives: 2024-05-31, 2024-05 or 2024."""
+    if pub.date is not None:
+        return pub.date.isoformat()
+    month = publication_month(pub)
+    return f"{pub.year}-{month:02d}" if month else str(pub.year)
+
+
+def content_date(pub: Publication) -> dt.date:
+    """A full date for the paper (feed `updated`, sitemap `lastmod`): missing parts become the
+    first day of the month or year, the earliest date the paper's data allows."""
+    return pub.date or dt.date(pub.year, publication_month(pub) or 1, 1)
+
+
+def site_date(site: Site) -> dt.date | None:
+    """The newest paper's date: when the listings last changed. None for a site without papers."""
+    return max((content_date(p) for p in site.publications), default=None)
+
+
+# ---- URLs and identifiers -------------------------------------------------------------------
+
+def absolute_url(link: str, config: SiteConfig, page_path: str = "") -> str:
+    """link as an absolute http(s) URL: site-root paths ('/x.pdf') against the site's url,
+    relative ones against the page's address; '' when that needs a url the site does not set."""
+    if link.startswith(("http://", "https://")):
+        return link
+    if not link or not config.url or ":" in link.split("/", 1)[0]:
+        return ""
+    if link.startswith("/"):
+        return config.url + link.lstrip("/")
+    return urljoin(config.url + page_path, link)
+
+
+def doi_of(pub: Publication) -> str:
+    match = _DOI.search(pub.link("doi"))
+    return match.group(1) if match else ""
+
+
+def arxiv_id_of(pub: Publication) -> str:
+    match = _ARXIV.search(pub.link("arxiv"))
+    return match.group(1) if match else ""
+
+
+def page_range(pub: Publication) -> tuple[str, str]:
+    """(first page, last page) from 'pages' (12--34, 12-34, 12–34 or a single page)."""
+    pages = dict(pub.extra).get("pages", "")
+    match = _PAGES.fullmatch(pages)
+    if match:
+        return match.group(1), match.group(2)
+    return (pages.strip(), "") if pages.strip() else ("", "")
+
+
+def _venue_name(pub: Publication) -> str:
+    return pub.venue[3:] if pub.venue.startswith("In ") else pub.venue
+
+
+# ---- Google Scholar ------------------------------------------------------------------------
+
+def scholar_tags(pub: Publication, config: SiteConfig) -> list[tuple[str, str]]:
+    """(name, content) for each Highwire Press <meta> tag, as Google Scholar's inclusion
+    guidelines list them: one citation_author per author, in order."""
+    extra = dict(pub.extra)
+    tags = [("citation_title", pub.title)]
+    tags += [("citation_author", author.name) for author in pub.authors]
+    tags.append(("citation_publication_date", scholar_date(pub)))
+    venue_tag = _SCHOLAR_VENUE.get(entry_type(pub))
+    if venue_tag and pub.venue:
+        tags.append((venue_tag, _venue_name(pub)))
+    first, last = page_range(pub)
+    for name, value in (("citation_volume", extra.get("volume", "")),
+                        ("citation_issue", extra.get("issue", "")),
+                        ("citation_firstpage", first), ("citation_lastpage", last),
+                        ("citation_publisher", extra.get("publisher", "")),
+                        ("citation_doi", doi_of(pub)),
+                        ("citation_arxiv_id", arxiv_id_of(pub)),
+                        ("citation_pdf_url", absolute_url(pub.link("pdf"), config, pub.url_path)),
+                        ("citation_abstract_html_url", absolute_url(pub.url_path, config))):
+        if value:
+            tags.append((name, value))
+    return tags
+
+
+# ---- schema.org JSON-LD ----------------------------------------------------------------------
+
+def _person(name: str, url: str = "") -> dict[str, Any]:
+    person: dict[str, Any] = {"@type": "Person", "name": name}
+    if url:
+        person["url"] = url
+    return person
+
+
+def _venue(pub: Publication) -> dict[str, Any] | None:
+    """isPartOf: the journal (with volume and issue when known) or the proceedings."""
+    if not pub.venue:
+        return None
+    extra = dict(pub.extra)
+    if entry_type(pub) != "article":
+        return {"@type": "CreativeWork", "name": _venue_name(pub)}
+    part: dict[str, Any] = {"@type": "Periodical", "name": _venue_name(pub)}
+    if extra.get("volume"):
+        part = {"@type": "PublicationVolume", "volumeNumber": extra["volume"], "isPartOf": part}
+    if extra.get("issue"):
+        part = {"@type": "PublicationIssue", "issueNumber": extra["issue"], "isPartOf": part}
+    return part
+
+
+def paper_jsonld(pub: Publication, config: SiteConfig, image: str = "") -> dict[str, Any]:
+    """A ScholarlyArticle: the paper's own date, authors in order, venue, identifiers."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": pub.title,
+        "name": pub.title,
+        "author": [_person(a.name, a.url) for a in pub.authors],
+        "datePublished": iso_date(pub),
+    }
+    url = absolute_url(pub.url_path, config)
+    first, last = page_range(pub)
+    publisher = dict(pub.extra).get("publisher", "")
+    same_as = [link for link in (pub.link("doi"), pub.link("arxiv")) if link.startswith("http")]
+    optional = {
+        "isPartOf": _venue(pub),
+        "publisher": {"@type": "Organization", "name": publisher} if publisher else None,
+        "pageStart": first,
+        "pageEnd": last,
+        "abstract": pub.abstract_text,
+        "url": url,
+        "mainEntityOfPage": url,
+        "sameAs": same_as,
+        "identifier": ({"@type": "PropertyValue", "propertyID": "DOI", "value": doi_of(pub)}
+                       if doi_of(pub) else None),
+        "award": pub.award,
+        "keywords": ", ".join(pub.tags),
+        "image": image,
+    }
+    data.update((key, value) for key, value in optional.items() if value)
+    return data
+
+
+def home_jsonld(site: Site) -> dict[str, Any]:
+    """The owner as a Person (sameAs: the external links in the site's menu) and the WebSite."""
+    config = site.config
+    person = _person(config.owner.name or config.title, config.url)
+    profiles = [item.path for item in config.nav if item.path.startswith(("http://", "https://"))]
+    if profiles:
+        person["sameAs"] = profiles
+    if config.url:
+        person["@id"] = config.url + "#person"
+    website: dict[str, Any] = {"@type": "WebSite", "name": config.title}
+    if config.url:
+        website["url"] = config.url
+    if config.description:
+        website["description"] = config.description
+    website["author"] = {"@id": person["@id"]} if config.url else _person(person["name"])
+    return {"@context": "https://schema.org", "@graph": [person, website]}
+
+
+def publications_jsonld(site: Site, root: str) -> dict[str, Any]:
+    """A CollectionPage whose mainEntity is the ItemList of papers in display order. Item URLs are
+    absolute when the site's url is set, else relative to the publications page (root)."""
+    config = site.config
+    items = [{"@type": "ListItem", "position": number, "name": pub.title,
+              "url": absolute_url(pub.url_path, config) or root + pub.url_path}
+             for number, pub in enumerate(site.publications, 1)]
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": f"Publications of {config.owner.name or config.title}",
+        "mainEntity": {"@type": "ItemList", "numberOfItems": len(items), "itemListElement": items},
+    }
+    if config.url:
+        data["url"] = config.url + "publications/"
+    return data
+
+
+# ---- feed.xml and sitemap.xml ----------------------------------------------------------------
+
+def atom_time(day: dt.date | None) -> str:
+    """An RFC 3339 time at midnight UTC; the Unix epoch for a site without any dated content."""
+    return f"{(day or dt.date(1970, 1, 1)).isoformat()}T00:00:00Z"
+
+
+def atom_id(path: str, config: SiteConfig) -> str:
+    """A permanent id: the absolute URL when the site's url is set, else a name-based UUID URN
+    (Atom ids must be absolute IRIs; a relative link is not one)."""
+    if config.url:
+        return config.url + path
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, config.title + '/' + path)}"
+
+
+def sitemap_entries(site: Site) -> list[tuple[str, str]]:
+    """(absolute URL, lastmod) for every page; [] without a site url, since a sitemap needs
+    absolute URLs. lastmod comes from the content's own dates, never from the clock or file
+    times, so two builds of one checkout give the same bytes: a paper's date, and for the
+    listings and pages the newest paper's date (they change when a paper is added)."""
+    config = site.config
+    if not config.url:
+        return []
+    newest = site_date(site)
+    listing = newest.isoformat() if newest else ""
+    entries = [("", listing), ("publications/", listing)]
+    entries += [(pub.url_path, content_date(pub).isoformat()) for pub in site.publications]
+    entries += [(page.url_path, listing) for page in site.pages]
+    return [(config.url + path, lastmod) for path, lastmod in entries]

@@ -1,0 +1,319 @@
+"""Scholar tags, JSON-LD, Open Graph, feed, sitemap and robots.txt, read back with real parsers
+and checked against the content files they came from."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import EXAMPLE_CONTENT, MINIMAL_CONFIG, paper_file, run_cli
+
+EXAMPLE_URL = "https://example.github.io/site/"
+NO_URL_CONFIG = "title: Test Site\nowner:\n  name: Ada Lovelace\n"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib")
+
+
+def front_matter(path: Path) -> tuple[dict, str]:
+    """The content file as the user wrote it: YAML front matter and the Markdown body."""
+    _, meta, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(meta), body
+
+
+def metas(page: BeautifulSoup, name: str) -> list[str]:
+    return [tag["content"] for tag in page.select(f'head meta[name="{name}"]')]
+
+
+def prop(page: BeautifulSoup, name: str) -> str | None:
+    tag = page.select_one(f'head meta[property="{name}"]')
+    return tag["content"] if tag else None
+
+
+def json_ld(page: BeautifulSoup) -> list[dict]:
+    return [json.loads(s.string) for s in page.select('script[type="application/ld+json"]')]
+
+
+def build(content: Path, output: Path) -> str:
+    result = run_cli("build", "--content", str(content), "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def expected_venue_tag(venue: str) -> str | None:
+    """The example's venues: one journal, one preprint, conferences otherwise."""
+    if "Transactions" in venue:
+        return "citation_journal_title"
+    if venue == "Preprint":
+        return None
+    return "citation_conference_title"
+
+
+# ---- the example site: every paper page against its content file ----------------------------
+
+EXAMPLE_PAPERS = sorted((EXAMPLE_CONTENT / "papers").glob("*.md"))
+
+
+def test_every_example_paper_page_carries_its_scholar_tags(example_output):
+    assert len(EXAMPLE_PAPERS) == 62
+    for source in EXAMPLE_PAPERS:
+        meta, _ = front_matter(source)
+        page = soup(example_output / "papers" / source.stem / "index.html")
+        assert metas(page, "citation_title") == [meta["title"]], source
+        assert metas(page, "citation_author") == [a for a in meta["authors"] if a != "others"], source
+        assert metas(page, "citation_publication_date") == [str(meta["year"])], source
+        venue_tag = expected_venue_tag(meta["venue"])
+        for tag in ("citation_journal_title", "citation_conference_title"):
+            want = [meta["venue"].removeprefix("In ")] if tag == venue_tag else []
+            assert metas(page, tag) == want, (source, tag)
+        assert metas(page, "citation_abstract_html_url") == [f"{EXAMPLE_URL}papers/{source.stem}/"]
+        # The example has no links: no PDF, DOI or arXiv tag may be invented.
+        for tag in ("citation_pdf_url", "citation_doi", "citation_arxiv_id", "citation_firstpage"):
+            assert metas(page, tag) == [], (source, tag)
+
+
+def test_every_example_paper_page_has_a_scholarly_article(example_output):
+    for source in EXAMPLE_PAPERS:
+        meta, body = front_matter(source)
+        page = soup(example_output / "papers" / source.stem / "index.html")
+        (article,) = json_ld(page)
+        assert article["@context"] == "https://schema.org"
+        assert article["@type"] == "ScholarlyArticle"
+        assert article["name"] == article["headline"] == meta["title"]
+        authors = [a for a in meta["authors"] if a != "others"]
+        assert article["author"] == [{"@type": "Person", "name": a} for a in authors]
+        assert article["datePublished"] == str(meta["year"])  # the paper's year, not a build date
+        if meta["venue"] != "Preprint":
+            assert article["isPartOf"]["name"] == meta["venue"].removeprefix("In ")
+        assert " ".join(article["abstract"].split()) == " ".join(body.split())
+        assert article["url"] == f"{EXAMPLE_URL}papers/{source.stem}/"
+        assert article.get("award", "") == meta.get("award", "")
+
+
+def test_every_example_page_has_canonical_open_graph_and_twitter_tags(example_output):
+    pages = [p for p in example_output.rglob("index.html")]
+    assert len(pages) == 64
+    for path in pages:
+        page = soup(path)
+        url_path = path.parent.relative_to(example_output).as_posix()
+        expected = EXAMPLE_URL + ("" if url_path == "." else url_path + "/")
+        assert page.select_one('link[rel="canonical"]')["href"] == expected
+        assert prop(page, "og:url") == expected
+        assert prop(page, "og:title") == metas(page, "twitter:title")[0]
+        assert prop(page, "og:description") == metas(page, "description")[0] == \
+            metas(page, "twitter:description")[0]
+        assert metas(page, "twitter:card") == ["summary"]  # the example has no image
+        assert prop(page, "og:image") is None
+        assert page.select_one('link[rel="alternate"][type="application/atom+xml"]')
+
+
+def test_paper_description_is_the_abstracts_first_sentence(example_output):
+    _, body = front_matter(EXAMPLE_CONTENT / "papers" / "cold-diffusion.md")
+    page = soup(example_output / "papers" / "cold-diffusion" / "index.html")
+    first = body.split(". ")[0] + "."
+    assert prop(page, "og:description") == first
+    assert prop(page, "og:type") == "article"
+    assert prop(page, "og:title") == front_matter(EXAMPLE_CONTENT / "papers" / "cold-diffusion.md")[0]["title"]
+
+
+def test_home_page_has_person_and_website(example_output):
+    site = yaml.safe_load((EXAMPLE_CONTENT / "site.yaml").read_text())
+    (data,) = json_ld(soup(example_output / "index.html"))
+    person, website = data["@graph"]
+    assert person["@type"] == "Person" and person["name"] == site["owner"]["name"]
+    assert person["url"] == site["url"]
+    assert website["@type"] == "WebSite" and website["name"] == site["title"]
+    assert website["url"] == site["url"] and website["description"] == site["description"]
+    assert website["author"] == {"@id": person["@id"]}
+
+
+def test_publications_page_lists_every_paper_in_display_order(example_output):
+    page = soup(example_output / "publications" / "index.html")
+    (data,) = json_ld(page)
+    assert data["@type"] == "CollectionPage"
+    items = data["mainEntity"]["itemListElement"]
+    slugs = [a["id"] for a in page.select("section.year article.h-cite")]
+    assert data["mainEntity"]["numberOfItems"] == len(items) == len(slugs) == 62
+    assert [i["url"] for i in items] == [f"{EXAMPLE_URL}papers/{s}/" for s in slugs]
+    assert [i["position"] for i in items] == list(range(1, 63))
+
+
+def test_feed_is_newest_first_with_absolute_links(example_output):
+    feed = feedparser.parse((example_output / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    listing = soup(example_output / "publications" / "index.html")
+    slugs = [a["id"] for a in listing.select("section.year article.h-cite")]
+    assert [e.link for e in feed.entries] == [f"{EXAMPLE_URL}papers/{s}/" for s in slugs]
+    years = [e.published_parsed.tm_year for e in feed.entries]
+    assert years == sorted(years, reverse=True)
+    for entry, slug in zip(feed.entries, slugs):
+        meta, _ = front_matter(EXAMPLE_CONTENT / "papers" / f"{slug}.md")
+        assert entry.title == meta["title"]
+        assert [a.name for a in entry.authors] == [a for a in meta["authors"] if a != "others"]
+        assert entry.published.startswith(f"{meta['year']}-")
+    assert feed.feed.updated == "2024-01-01T00:00:00Z"  # the newest paper, not the build time
+
+
+def test_sitemap_and_robots(example_output):
+    from lxml import etree
+
+    tree = etree.parse(str(example_output / "sitemap.xml"))
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = tree.xpath("//s:url/s:loc/text()", namespaces=ns)
+    pages = sorted(p.parent.relative_to(example_output).as_posix() for p in example_output.rglob("index.html"))
+    assert sorted(locs) == sorted(EXAMPLE_URL + ("" if p == "." else p + "/") for p in pages)
+    lastmods = dict(zip(locs, tree.xpath("//s:url/s:lastmod/text()", namespaces=ns)))
+    assert len(lastmods) == len(locs)
+    assert lastmods[f"{EXAMPLE_URL}papers/cold-diffusion/"] == "2023-01-01"  # year-only paper
+    assert lastmods[EXAMPLE_URL] == "2024-01-01"  # the newest paper
+    robots = (example_output / "robots.txt").read_text()
+    assert f"Sitemap: {EXAMPLE_URL}sitemap.xml" in robots.splitlines()
+
+
+def test_404_page(example_output):
+    page = soup(example_output / "404.html")
+    assert page.select_one("base")["href"] == EXAMPLE_URL  # links work from any missing address
+    assert metas(page, "robots") == ["noindex"]
+    assert not page.select_one('link[rel="canonical"]')
+    assert page.select_one("h1").get_text() == "Page not found"
+    assert page.select_one('a[href="publications/"]')
+
+
+# ---- small sites for the variants the example lacks ----------------------------------------
+
+FULL = paper_file(
+    "Deep Learning: A Journal Paper", year=2023,
+    authors=("Ada Lovelace", "{name: Charles Babbage, url: 'https://babbage.example'}", "Mary Somerville"),
+    body="First sentence here. Second sentence.",
+    venue="Journal of Machine Learning Research", bibtex_type="article", date="2023-05-17",
+    volume='"24"', issue='"7"', pages='"101--125"', publisher="JMLR", award="Best Paper",
+    doi="10.5555/1234.5678", arxiv="2305.01234", image="assets/full.png", tags="[learning, theory]",
+    links="{pdf: files/full.pdf, code: 'https://github.com/x/y'}",
+)
+BARE = paper_file("A Bare Preprint", year=2022, authors=("Ada Lovelace",), body="Just text.", month="may")
+CONFERENCE = paper_file("A Conference Paper", year=2021, venue="International Conference on Things (ICT)",
+                        venue_short="ICT", links="{pdf: 'https://example.com/c.pdf'}", pages='"7"')
+
+
+@pytest.fixture
+def variants(make_site, tmp_path):
+    content = make_site({"papers/full.md": FULL, "papers/bare.md": BARE, "papers/conf.md": CONFERENCE},
+                        config=MINIMAL_CONFIG + "image: /assets/site.png\n")
+    output = tmp_path / "out"
+    build(content, output)
+    return output
+
+
+def test_full_paper_tags(variants):
+    page = soup(variants / "papers" / "full" / "index.html")
+    base = "https://example.org/lab/"
+    assert metas(page, "citation_author") == ["Ada Lovelace", "Charles Babbage", "Mary Somerville"]
+    assert metas(page, "citation_publication_date") == ["2023/05/17"]
+    assert metas(page, "citation_journal_title") == ["Journal of Machine Learning Research"]
+    assert metas(page, "citation_conference_title") == []
+    assert metas(page, "citation_volume") == ["24"] and metas(page, "citation_issue") == ["7"]
+    assert metas(page, "citation_firstpage") == ["101"] and metas(page, "citation_lastpage") == ["125"]
+    assert metas(page, "citation_doi") == ["10.5555/1234.5678"]
+    assert metas(page, "citation_arxiv_id") == ["2305.01234"]
+    assert metas(page, "citation_pdf_url") == [base + "papers/full/files/full.pdf"]  # made absolute
+    assert metas(page, "citation_abstract_html_url") == [base + "papers/full/"]
+    assert prop(page, "og:image") == base + "assets/full.png"  # the paper's preview wins
+    assert metas(page, "twitter:card") == ["summary_large_image"]
+    assert prop(page, "og:description") == "First sentence here."
+
+
+def test_full_paper_json_ld(variants):
+    (article,) = json_ld(soup(variants / "papers" / "full" / "index.html"))
+    assert article["datePublished"] == "2023-05-17"
+    assert article["author"][1] == {"@type": "Person", "name": "Charles Babbage", "url": "https://babbage.example"}
+    assert article["isPartOf"] == {"@type": "PublicationIssue", "issueNumber": "7", "isPartOf": {
+        "@type": "PublicationVolume", "volumeNumber": "24", "isPartOf": {
+            "@type": "Periodical", "name": "Journal of Machine Learning Research"}}}
+    assert article["publisher"] == {"@type": "Organization", "name": "JMLR"}
+    assert (article["pageStart"], article["pageEnd"]) == ("101", "125")
+    assert article["sameAs"] == ["https://doi.org/10.5555/1234.5678", "https://arxiv.org/abs/2305.01234"]
+    assert article["award"] == "Best Paper"
+    assert article["keywords"] == "learning, theory"
+    assert article["image"] == "https://example.org/lab/assets/full.png"
+
+
+def test_bare_paper_has_no_invented_tags(variants):
+    page = soup(variants / "papers" / "bare" / "index.html")
+    assert metas(page, "citation_publication_date") == ["2022"]  # a month alone: Scholar wants the year
+    for tag in ("citation_pdf_url", "citation_doi", "citation_arxiv_id", "citation_journal_title",
+                "citation_conference_title", "citation_volume", "citation_firstpage"):
+        assert metas(page, tag) == [], tag
+    (article,) = json_ld(page)
+    assert article["datePublished"] == "2022-05"
+    assert not {"sameAs", "isPartOf", "award", "pageStart"} & set(article)
+    assert prop(page, "og:image") == "https://example.org/lab/assets/site.png"  # the site's default
+
+
+def test_conference_paper_tags(variants):
+    page = soup(variants / "papers" / "conf" / "index.html")
+    assert metas(page, "citation_conference_title") == ["International Conference on Things (ICT)"]
+    assert metas(page, "citation_pdf_url") == ["https://example.com/c.pdf"]
+    assert metas(page, "citation_firstpage") == ["7"] and metas(page, "citation_lastpage") == []
+
+
+def test_variant_feed_and_sitemap_dates(variants):
+    feed = feedparser.parse((variants / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert [e.link for e in feed.entries] == [f"https://example.org/lab/papers/{s}/" for s in ("full", "bare", "conf")]
+    assert [e.updated for e in feed.entries] == ["2023-05-17T00:00:00Z", "2022-05-01T00:00:00Z",
+                                                 "2021-01-01T00:00:00Z"]
+    assert feed.feed.updated == "2023-05-17T00:00:00Z"
+    sitemap = (variants / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/lab/papers/bare/</loc>\n    <lastmod>2022-05-01</lastmod>" in sitemap
+
+
+def test_json_ld_cannot_be_closed_by_a_title(make_site, tmp_path):
+    title = "</script><script>alert(1)</script> & <!-- more"
+    content = make_site({"papers/x.md": paper_file(title, body="</script> in the abstract.")})
+    build(content, tmp_path / "out")
+    page = soup(tmp_path / "out" / "papers" / "x" / "index.html")
+    scripts = page.select("script")
+    assert [s.get("type") for s in scripts if not s.get("src")] == ["application/ld+json"]
+    (article,) = json_ld(page)
+    assert article["name"] == title
+    assert "</script>" not in scripts[0].string and "\\u003c/script\\u003e" in scripts[0].string
+
+
+def test_site_without_url(make_site, tmp_path):
+    """No url: no canonical or og:url, no absolute URL guessed, the feed stays valid with relative
+    links and UUID ids, no sitemap (it would need absolute URLs), and one warning says so."""
+    content = make_site({"papers/full.md": FULL, "papers/conf.md": CONFERENCE}, config=NO_URL_CONFIG)
+    output = tmp_path / "out"
+    stderr = build(content, output)
+    assert stderr.count("no 'url'") == 1 and "site.yaml" in stderr
+    page = soup(output / "papers" / "full" / "index.html")
+    assert not page.select_one('link[rel="canonical"]') and prop(page, "og:url") is None
+    assert metas(page, "citation_abstract_html_url") == []
+    assert metas(page, "citation_pdf_url") == []  # files/full.pdf cannot be made absolute
+    assert prop(page, "og:image") is None
+    assert metas(soup(output / "papers" / "conf" / "index.html"), "citation_pdf_url") == ["https://example.com/c.pdf"]
+    (article,) = json_ld(page)
+    assert "url" not in article and article["datePublished"] == "2023-05-17"
+    feed = feedparser.parse((output / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert [e.link for e in feed.entries] == ["papers/full/", "papers/conf/"]
+    assert all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", e.id) for e in feed.entries)
+    assert not (output / "sitemap.xml").exists()
+    assert "Sitemap:" not in (output / "robots.txt").read_text()
+    assert not soup(output / "404.html").select_one("base")
+    (listing,) = json_ld(soup(output / "publications" / "index.html"))
+    assert [i["url"] for i in listing["mainEntity"]["itemListElement"]] == ["../papers/full/", "../papers/conf/"]
+
+
+def test_unsafe_image_is_refused(make_site, tmp_path):
+    content = make_site({"papers/x.md": paper_file("X", image="'javascript:alert(1)'")})
+    result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "papers/x.md" in result.stderr and "'image' must be" in result.stderr
