@@ -1,0 +1,121 @@
+"""`site-builder deploy`: build, check every link, then publish output/ to the gh-pages branch with
+ghp-import and push it.
+
+Only the publishing branch changes: ghp-import writes its commit with `git fast-import` straight
+into that branch, so the branch you work on, the index and uncommitted files are never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import subprocess
+from pathlib import Path
+
+from site_builder.errors import SiteError
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    from site_builder.build import build
+    from site_builder.check import find_broken_links, print_report
+    from site_builder.cli import print_warnings
+    from site_builder.config import load_config
+
+    config = load_config(args.content)
+    repo = _repository(args.content)
+    remote_url = _remote_url(repo, args.remote)
+    if _git(repo, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip() == args.branch:
+        raise SiteError(f"you are on the branch '{args.branch}' that deploy overwrites; switch to the "
+                        f"branch with your sources (git switch main) or choose another --branch")
+    built = build(args.content, args.output)
+    print_warnings(built.warnings)
+    print(built.summary())
+    links = find_broken_links(args.output, config.url)
+    print_report(links)
+    if links.broken and not args.force:
+        raise SiteError(f"not published: {len(links.broken)} broken links (listed above); fix them, "
+                        "or publish anyway with --force")
+    message = publish_message(repo, args.message)
+    files = sum(1 for p in args.output.rglob("*") if p.is_file()) + 1 + bool(config.cname)
+    target = f"branch '{args.branch}' of '{args.remote}' ({remote_url})"
+    if args.dry_run:
+        print(f"dry run: would publish {files} files from {args.output}/ to {target}, "
+              f"{_remote_state(repo, args.remote, args.branch)}")
+        print(f"  with .nojekyll{', CNAME ' + config.cname if config.cname else ''}; "
+              f"commit message: {message.splitlines()[0]}")
+        return 0
+    _fetch_published(repo, args.remote, args.branch, remote_url)
+    _publish(repo, args.output.absolute(), args, message, config.cname)
+    print(f"published {files} files to {target}")
+    return 0
+
+
+def publish_message(repo: Path, message: str | None) -> str:
+    """The commit message: the user's or a default, always naming the source commit."""
+    head = _git(repo, "rev-parse", "--verify", "-q", "HEAD").stdout.strip()
+    source = f"Source commit: {head}" if head else "Source: no commit yet"
+    if _git(repo, "status", "--porcelain").stdout.strip():
+        source += " (with uncommitted changes)"
+    first = message or f"Publish site from {head[:12] or 'an uncommitted folder'}"
+    return f"{first}\n\n{source}"
+
+
+def _publish(repo: Path, output: Path, args: argparse.Namespace, message: str, cname: str) -> None:
+    import ghp_import
+
+    # ghp-import runs git in the current folder: the repository's top.
+    with contextlib.chdir(repo):
+        try:
+            ghp_import.ghp_import(str(output), mesg=message, remote=args.remote, branch=args.branch,
+                                  push=True, nojekyll=True, cname=cname or None)
+        except ghp_import.GhpError as exc:
+            raise SiteError(f"not published: {exc.message}") from None
+        except subprocess.CalledProcessError:
+            raise SiteError(f"not published: git push to '{args.remote}' failed (git's message is "
+                            "above); check that you may push to that repository") from None
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    except FileNotFoundError:
+        raise SiteError("git is not installed; install it (https://git-scm.com/) to deploy") from None
+
+
+def _repository(content: Path) -> Path:
+    found = _git(content, "rev-parse", "--show-toplevel")
+    if found.returncode != 0:
+        folder = content.absolute().parent
+        raise SiteError(f"{folder} is not a git repository; run 'git init' there and add your GitHub "
+                        "repository with 'git remote add origin https://github.com/USER/REPO.git'")
+    return Path(found.stdout.strip())
+
+
+def _remote_url(repo: Path, remote: str) -> str:
+    found = _git(repo, "remote", "get-url", remote)
+    if found.returncode != 0:
+        raise SiteError(f"the git repository {repo} has no remote '{remote}'; add it with 'git remote "
+                        f"add {remote} https://github.com/USER/REPO.git' or name another with --remote")
+    return found.stdout.strip()
+
+
+def _remote_state(repo: Path, remote: str, branch: str) -> str:
+    """Whether the branch exists on the remote yet (read-only: git ls-remote)."""
+    found = _git(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
+    if found.returncode != 0:
+        raise SiteError(f"cannot reach the remote '{remote}': {_last_line(found.stderr)}")
+    if found.stdout.strip():
+        return f"on top of its commit {found.stdout.split()[0][:12]}"
+    return "which does not exist yet and would be created"
+
+
+def _fetch_published(repo: Path, remote: str, branch: str, remote_url: str) -> None:
+    """Bring the remote's branch up to date locally, so the new commit follows it (and pushes)."""
+    found = _git(repo, "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
+    if found.returncode != 0 and "couldn't find remote ref" not in found.stderr:
+        raise SiteError(f"cannot fetch '{branch}' from '{remote}' ({remote_url}): {_last_line(found.stderr)}")
+
+
+def _last_line(text: str) -> str:
+    lines = [line.removeprefix("fatal: ") for line in text.strip().splitlines()]
+    return lines[-1] if lines else "git failed"

@@ -1,0 +1,150 @@
+"""`site-builder init DIR` writes a new site from the skeleton; `site-builder new paper|page`
+adds a content file with every field present and explained."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+from site_builder import __version__
+from site_builder.errors import SiteError
+from site_builder.safety import safe_slug
+
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+# Stored without the leading dot so that no packaging or git rule treats them as hidden files.
+_DOT_NAMES = {"gitignore": ".gitignore", "github": ".github"}
+
+# Every paper field (papers.KNOWN_FIELDS), in the order a new paper file lists them: value, comment.
+PAPER_FIELDS = {
+    "title": ("{title}", "required"),
+    "authors": ("\n  - {owner}", "in order, one per line; your own name is shown in bold.\n"
+                "#   More detail: - {{name: A. Person, url: https://..., equal: true, corresponding: true}}\n"
+                "#   End with '- others' when the list is cut"),
+    "year": ("{year}", "required: the year of publication"),
+    "date": ("", "the exact date, like {year}-05-31; orders papers inside a year"),
+    "order": ("", "a whole number that orders papers of one year that have no date"),
+    "venue": ("", "where it appeared, in full: Conference on Example Studies (EXS)"),
+    "venue_short": ("", "the short badge: EXS"),
+    "bibtex_type": ("", "article (journal), inproceedings (conference), misc (preprint) ..."),
+    "month": ("", "BibTeX month: 5 or may"),
+    "volume": ("", "journal volume"),
+    "issue": ("", "journal issue (number)"),
+    "pages": ("", "first and last page: 101--117"),
+    "publisher": ("", "publisher: ACM, IEEE, Springer ..."),
+    "doi": ("", "a bare DOI such as 10.1234/abcd becomes a link"),
+    "arxiv": ("", "an arXiv id such as 2401.12345 becomes a link"),
+    "links": ("\n  pdf:\n  code:\n  slides:\n  poster:\n  video:\n  website:",
+              "buttons under the paper, 'label: https://...'; empty ones are left out"),
+    "image": ("", "a preview picture: a site path like assets/paper.png, or an https:// URL"),
+    "award": ("", "an award to highlight: Best Paper Award"),
+    "selected": ("false", "true lists the paper among the selected ones on the home page"),
+    "tags": ("[]", "topics, like [vision, robustness]"),
+    "note": ("", "a note kept in the BibTeX entry"),
+    "abstract": ("", "a one-line abstract here, or (better) Markdown below the closing '---'"),
+}
+
+
+def run_init(args: argparse.Namespace) -> int:
+    target: Path = args.directory
+    if target.exists() and not target.is_dir():
+        raise SiteError(f"{target} exists and is not a folder; choose another name")
+    if target.is_dir() and any(target.iterdir()) and not args.force:
+        raise SiteError(f"{target} is not empty; choose a new folder, or add --force to add the "
+                        "skeleton's files (existing files are kept)")
+    written, kept = write_skeleton(target)
+    print(f"created a new site in {target}/ ({len(written)} files)")
+    for name in kept:
+        print(f"  kept your existing {name}")
+    print(f"next:\n  cd {target}\n"
+          "  edit content/site.yaml (your name, the site's url) and content/pages/about.md\n"
+          "  site-builder serve       # preview at http://127.0.0.1:8000\n"
+          "  site-builder deploy      # publish to GitHub Pages (see README.md)")
+    return 0
+
+
+def write_skeleton(target: Path) -> tuple[list[str], list[str]]:
+    """Copy the skeleton into target, never overwriting a file; (written, kept) relative names."""
+    written, kept = [], []
+    for source in sorted(SKELETON.rglob("*")):
+        if not source.is_file() or "__pycache__" in source.parts:
+            continue
+        parts = [_DOT_NAMES.get(p, p) for p in source.relative_to(SKELETON).parts]
+        name = "/".join(parts)
+        path = target.joinpath(*parts)
+        if path.exists():
+            kept.append(name)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source.read_text(encoding="utf-8").replace("@VERSION@", __version__),
+                        encoding="utf-8")
+        written.append(name)
+    return written, kept
+
+
+def run_new(args: argparse.Namespace) -> int:
+    content: Path = args.content
+    if not (content / "site.yaml").is_file():
+        raise SiteError(f"{content / 'site.yaml'} not found; run this in a site's folder (one made by "
+                        "'site-builder init') or point --content at its content folder")
+    if args.kind == "paper":
+        path = new_paper(content, args.name, dt.date.today().year)
+        print(f"created {path}: fill in the fields, then 'site-builder serve' to see it")
+    else:
+        path = new_page(content, args.name)
+        print(f"created {path}: its address is {path.stem}/; add it to 'nav' in site.yaml for the menu")
+    return 0
+
+
+def new_paper(content: Path, title: str, year: int) -> Path:
+    from site_builder.config import load_config
+
+    title = " ".join(title.split())
+    if not title:
+        raise SiteError("the paper's title is empty; use site-builder new paper \"The Title\"")
+    owner = load_config(content).owner.name or "Your Name"
+    folder = content / "papers"
+    slug = safe_slug(title) or _free_slug(folder, f"paper-{year}")
+    values = {"title": json.dumps(title, ensure_ascii=False), "owner": owner, "year": year}
+    lines = ["---"]
+    for key, (value, comment) in PAPER_FIELDS.items():
+        value = value.format(**values)
+        comment = comment.format(**values)
+        if value.startswith("\n"):  # a list or mapping: the comment goes above it
+            lines.append(f"# {comment}\n{key}:{value}")
+        else:
+            lines.append(f"{key}: {value}".ljust(24) + f"  # {comment}")
+    lines += ["---", "The abstract, in Markdown.", ""]
+    return _create(folder / f"{slug}.md", "\n".join(lines))
+
+
+def new_page(content: Path, name: str) -> Path:
+    slug = safe_slug(name)
+    if not slug:
+        raise SiteError(f"'{name}' has no letters or digits to make the page's address from; "
+                        "use a name like 'teaching' or 'cv'")
+    text = (f"---\ntitle: {json.dumps(' '.join(name.split()), ensure_ascii=False)}\n"
+            "# nav_order: 1  # a whole number: the page's place among the pages\n"
+            f"---\nWrite this page in Markdown. Its address is {slug}/.\n")
+    return _create(content / "pages" / f"{slug}.md", text)
+
+
+def _free_slug(folder: Path, stem: str) -> str:
+    """stem, or stem-2, stem-3 ...: the first name no paper file has yet (for non-Latin titles)."""
+    number = 1
+    slug = stem
+    while (folder / f"{slug}.md").exists():
+        number += 1
+        slug = f"{stem}-{number}"
+    return slug
+
+
+def _create(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise SiteError(f"{path} already exists; edit it, or choose another title or name") from None
+    return path
