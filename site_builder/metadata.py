@@ -236,17 +236,15 @@ def atom_id(path: str, config: SiteConfig) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, config.title + '/' + path)}"
 
 
-def sitemap_entries(site: Site) -> list[tuple[str, str]]:
-    """(absolute URL, lastmod) for every page; [] without a site url, since a sitemap needs
+def sitemap_entries(site: Site, url_paths: list[str]) -> list[tuple[str, str]]:
+    """(absolute URL, lastmod) for each page address; [] without a site url, since a sitemap needs
     absolute URLs. lastmod comes from the content's own dates, never from the clock or file
-    times, so two builds of one checkout give the same bytes: a paper's date, and for the
-    listings and pages the newest paper's date (they change when a paper is added)."""
+    times, so two builds of one checkout give the same bytes: a paper page has its paper's date;
+    every other page the newest paper's date (the listings change when a paper is added)."""
     config = site.config
     if not config.url:
         return []
     newest = site_date(site)
+    paper_days = {pub.url_path: content_date(pub).isoformat() for pub in site.publications}
     listing = newest.isoformat() if newest else ""
-    entries = [("", listing), ("publications/", listing)]
-    entries += [(pub.url_path, content_date(pub).isoformat()) for pub in site.publications]
-    entries += [(page.url_path, listing) for page in site.pages]
-    return [(config.url + path, lastmod) for path, lastmod in entries]
+    return [(config.url + path, paper_days.get(path, listing)) for path in url_paths]

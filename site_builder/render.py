@@ -44,6 +44,7 @@ class Renderer:
         env.globals.update(site=site, config=site.config, ordered_links=ordered_links, metadata=metadata)
         env.filters["root_links"] = root_links
         self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
+        self.listed: list[str] = []  # address of every HTML page rendered so far, for the sitemap
         # JSON-LD keeps its keys in schema order and its text readable; tojson still escapes <, >, &.
         env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
 
@@ -59,7 +60,8 @@ class Renderer:
         yield "404.html", self.not_found()
         yield "feed.xml", self.render("feed.xml", "feed.xml")
         if self.site.config.url:  # a sitemap lists absolute URLs only
-            yield "sitemap.xml", self.render("sitemap.xml", "sitemap.xml")
+            yield "sitemap.xml", self.render("sitemap.xml", "sitemap.xml",
+                                             entries=metadata.sitemap_entries(self.site, self.listed))
         yield "robots.txt", self.render("robots.txt", "robots.txt")
 
     def home(self) -> str:
@@ -95,6 +97,8 @@ class Renderer:
         context = {"root": root, "url_path": url_path,
                    "canonical": config.url + url_path if config.url else "",
                    "og_type": "website", "image": self.image, **context}
+        if output_path.endswith("index.html"):
+            self.listed.append(url_path)
         try:
             return self.env.get_template(template_name).render(**context)
         except jinja2.TemplateSyntaxError as exc:

@@ -56,6 +56,31 @@ def expected_venue_tag(venue: str) -> str | None:
     return "citation_conference_title"
 
 
+def written_links(meta: dict) -> dict[str, str]:
+    """The links a content file gives, top-level doi/arxiv included, as written."""
+    links = {k: str(v) for k, v in (meta.get("links") or {}).items() if v}
+    links.update({k: str(meta[k]) for k in ("doi", "arxiv") if meta.get(k)})
+    return links
+
+
+def written_ids(meta: dict) -> tuple[str, str]:
+    """(DOI, arXiv id) as a reader of the content file would extract them by hand."""
+    links = written_links(meta)
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", links.get("doi", ""))
+    arxiv = re.sub(r"^(https?://arxiv\.org/(abs|pdf)/|arXiv:)", "", links.get("arxiv", "")).removesuffix(".pdf")
+    return doi, arxiv
+
+
+def written_date(meta: dict) -> str:
+    """The paper's date as ISO text at the precision given: 2023-05-17 or 2023."""
+    return str(meta["date"]) if meta.get("date") else str(meta["year"])
+
+
+def written_day(meta: dict) -> str:
+    """The day feed and sitemap give a paper: its date, else 1 January of its year."""
+    return str(meta["date"]) if meta.get("date") else f"{meta['year']}-01-01"
+
+
 # ---- the example site: every paper page against its content file ----------------------------
 
 EXAMPLE_PAPERS = sorted((EXAMPLE_CONTENT / "papers").glob("*.md"))
@@ -67,16 +92,20 @@ def test_every_example_paper_page_carries_its_scholar_tags(example_output):
         meta, _ = front_matter(source)
         page = soup(example_output / "papers" / source.stem / "index.html")
         assert metas(page, "citation_title") == [meta["title"]], source
-        assert metas(page, "citation_author") == [a for a in meta["authors"] if a != "others"], source
-        assert metas(page, "citation_publication_date") == [str(meta["year"])], source
+        assert metas(page, "citation_author") == [
+            a if isinstance(a, str) else a["name"] for a in meta["authors"] if a != "others"], source
+        assert metas(page, "citation_publication_date") == [written_date(meta).replace("-", "/")], source
         venue_tag = expected_venue_tag(meta["venue"])
         for tag in ("citation_journal_title", "citation_conference_title"):
             want = [meta["venue"].removeprefix("In ")] if tag == venue_tag else []
             assert metas(page, tag) == want, (source, tag)
         assert metas(page, "citation_abstract_html_url") == [f"{EXAMPLE_URL}papers/{source.stem}/"]
-        # The example has no links: no PDF, DOI or arXiv tag may be invented.
-        for tag in ("citation_pdf_url", "citation_doi", "citation_arxiv_id", "citation_firstpage"):
-            assert metas(page, tag) == [], (source, tag)
+        doi, arxiv = written_ids(meta)
+        assert metas(page, "citation_doi") == ([doi] if doi else []), source
+        assert metas(page, "citation_arxiv_id") == ([arxiv] if arxiv else []), source
+        pdf = written_links(meta).get("pdf", "")
+        assert metas(page, "citation_pdf_url") == ([pdf] if pdf.startswith("https://") else []), source
+        assert metas(page, "citation_volume") == ([str(meta["volume"])] if meta.get("volume") else [])
 
 
 def test_every_example_paper_page_has_a_scholarly_article(example_output):
@@ -87,19 +116,24 @@ def test_every_example_paper_page_has_a_scholarly_article(example_output):
         assert article["@context"] == "https://schema.org"
         assert article["@type"] == "ScholarlyArticle"
         assert article["name"] == article["headline"] == meta["title"]
-        authors = [a for a in meta["authors"] if a != "others"]
-        assert article["author"] == [{"@type": "Person", "name": a} for a in authors]
-        assert article["datePublished"] == str(meta["year"])  # the paper's year, not a build date
+        names = [a if isinstance(a, str) else a["name"] for a in meta["authors"] if a != "others"]
+        assert [a["name"] for a in article["author"]] == names
+        assert all(a["@type"] == "Person" for a in article["author"])
+        assert article["datePublished"] == written_date(meta)  # the paper's date, not a build date
         if meta["venue"] != "Preprint":
             assert article["isPartOf"]["name"] == meta["venue"].removeprefix("In ")
         assert " ".join(article["abstract"].split()) == " ".join(body.split())
         assert article["url"] == f"{EXAMPLE_URL}papers/{source.stem}/"
         assert article.get("award", "") == meta.get("award", "")
+        assert article.get("keywords", "") == ", ".join(meta.get("tags") or [])
+        doi, arxiv = written_ids(meta)
+        same_as = ([f"https://doi.org/{doi}"] if doi else []) + ([f"https://arxiv.org/abs/{arxiv}"] if arxiv else [])
+        assert article.get("sameAs", []) == same_as, source
 
 
 def test_every_example_page_has_canonical_open_graph_and_twitter_tags(example_output):
     pages = [p for p in example_output.rglob("index.html")]
-    assert len(pages) == 64
+    assert len(pages) >= 64
     for path in pages:
         page = soup(path)
         url_path = path.parent.relative_to(example_output).as_posix()
@@ -157,8 +191,9 @@ def test_feed_is_newest_first_with_absolute_links(example_output):
         meta, _ = front_matter(EXAMPLE_CONTENT / "papers" / f"{slug}.md")
         assert entry.title == meta["title"]
         assert [a.name for a in entry.authors] == [a for a in meta["authors"] if a != "others"]
-        assert entry.published.startswith(f"{meta['year']}-")
-    assert feed.feed.updated == "2024-01-01T00:00:00Z"  # the newest paper, not the build time
+        assert entry.published == entry.updated == f"{written_day(meta)}T00:00:00Z"
+    newest = max(written_day(front_matter(p)[0]) for p in EXAMPLE_PAPERS)
+    assert feed.feed.updated == f"{newest}T00:00:00Z"  # the newest paper, not the build time
 
 
 def test_sitemap_and_robots(example_output):
@@ -171,8 +206,10 @@ def test_sitemap_and_robots(example_output):
     assert sorted(locs) == sorted(EXAMPLE_URL + ("" if p == "." else p + "/") for p in pages)
     lastmods = dict(zip(locs, tree.xpath("//s:url/s:lastmod/text()", namespaces=ns)))
     assert len(lastmods) == len(locs)
-    assert lastmods[f"{EXAMPLE_URL}papers/cold-diffusion/"] == "2023-01-01"  # year-only paper
-    assert lastmods[EXAMPLE_URL] == "2024-01-01"  # the newest paper
+    for source in EXAMPLE_PAPERS:
+        assert lastmods[f"{EXAMPLE_URL}papers/{source.stem}/"] == written_day(front_matter(source)[0])
+    newest = max(written_day(front_matter(p)[0]) for p in EXAMPLE_PAPERS)
+    assert lastmods[EXAMPLE_URL] == lastmods[f"{EXAMPLE_URL}publications/"] == newest
     robots = (example_output / "robots.txt").read_text()
     assert f"Sitemap: {EXAMPLE_URL}sitemap.xml" in robots.splitlines()
 
@@ -279,11 +316,12 @@ def test_json_ld_cannot_be_closed_by_a_title(make_site, tmp_path):
     content = make_site({"papers/x.md": paper_file(title, body="</script> in the abstract.")})
     build(content, tmp_path / "out")
     page = soup(tmp_path / "out" / "papers" / "x" / "index.html")
-    scripts = page.select("script")
-    assert [s.get("type") for s in scripts if not s.get("src")] == ["application/ld+json"]
+    assert not [s for s in page.select("script") if "alert" in (s.string or "") and
+                s.get("type") != "application/ld+json"], "the title broke out of the JSON-LD"
+    (script,) = page.select('script[type="application/ld+json"]')
     (article,) = json_ld(page)
     assert article["name"] == title
-    assert "</script>" not in scripts[0].string and "\\u003c/script\\u003e" in scripts[0].string
+    assert "</script>" not in script.string and "\\u003c/script\\u003e" in script.string
 
 
 def test_site_without_url(make_site, tmp_path):
