@@ -10,6 +10,7 @@ from pathlib import Path
 
 from site_builder import __version__
 from site_builder.errors import SiteError
+from site_builder.papers import KNOWN_FIELDS
 from site_builder.safety import safe_slug
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
@@ -17,6 +18,7 @@ SKELETON = Path(__file__).resolve().parent / "skeleton"
 _DOT_NAMES = {"gitignore": ".gitignore", "github": ".github"}
 
 # Every paper field (papers.KNOWN_FIELDS), in the order a new paper file lists them: value, comment.
+# A test fails when KNOWN_FIELDS gains a field that is not explained here.
 PAPER_FIELDS = {
     "title": ("{title}", "required"),
     "authors": ("\n  - {owner}", "in order, one per line; your own name is shown in bold.\n"
@@ -28,6 +30,8 @@ PAPER_FIELDS = {
     "venue": ("", "where it appeared, in full: Conference on Example Studies (EXS)"),
     "venue_short": ("", "the short badge: EXS"),
     "bibtex_type": ("", "article (journal), inproceedings (conference), misc (preprint) ..."),
+    "bibtex_key": ("", "the citation key in the BibTeX export (default: the file name)"),
+    "bibtex": ("", "more BibTeX fields, kept as written for the export: {{eid: stag947}}"),
     "month": ("", "BibTeX month: 5 or may"),
     "volume": ("", "journal volume"),
     "issue": ("", "journal issue (number)"),
@@ -42,6 +46,7 @@ PAPER_FIELDS = {
     "selected": ("false", "true lists the paper among the selected ones on the home page"),
     "tags": ("[]", "topics, like [vision, robustness]"),
     "note": ("", "a note kept in the BibTeX entry"),
+    "import_hash": ("", "written by 'site-builder import' to notice hand edits; leave it empty"),
     "abstract": ("", "a one-line abstract here, or (better) Markdown below the closing '---'"),
 }
 
@@ -109,6 +114,8 @@ def new_paper(content: Path, title: str, year: int) -> Path:
     values = {"title": json.dumps(title, ensure_ascii=False), "owner": owner, "year": year}
     lines = ["---"]
     for key, (value, comment) in PAPER_FIELDS.items():
+        if key not in KNOWN_FIELDS:
+            continue
         value = value.format(**values)
         comment = comment.format(**values)
         if value.startswith("\n"):  # a list or mapping: the comment goes above it
