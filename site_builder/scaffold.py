@@ -111,7 +111,7 @@ def new_paper(content: Path, title: str, year: int) -> Path:
     owner = load_config(content).owner.name or "Your Name"
     folder = content / "papers"
     slug = safe_slug(title) or _free_slug(folder, f"paper-{year}")
-    values = {"title": json.dumps(title, ensure_ascii=False), "owner": owner, "year": year}
+    values = {"title": json.dumps(title, ensure_ascii=False), "owner": _plain_or_quoted(owner), "year": year}
     lines = ["---"]
     for key, (value, comment) in PAPER_FIELDS.items():
         if key not in KNOWN_FIELDS:
@@ -135,6 +135,18 @@ def new_page(content: Path, name: str) -> Path:
             "# nav_order: 1  # a whole number: the page's place among the pages\n"
             f"---\nWrite this page in Markdown. Its address is {slug}/.\n")
     return _create(content / "pages" / f"{slug}.md", text)
+
+
+def _plain_or_quoted(text: str) -> str:
+    """The text as a YAML list item: plain when YAML reads it back unchanged, else quoted."""
+    import yaml
+
+    try:
+        if yaml.safe_load(f"- {text}") == [text]:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _free_slug(folder: Path, stem: str) -> str:
