@@ -10,6 +10,7 @@ from site_builder.config import load_config
 from site_builder.content import load_pages, load_publications
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Site
+from site_builder.news import load_news
 from site_builder.render import Renderer
 from site_builder.theme import Theme, find_theme, make_environment, static_files
 from site_builder.writer import write_site
@@ -40,7 +41,7 @@ def load_site(content_dir: Path) -> tuple[Site, Theme]:
     publications = load_publications(config, markdown, warnings)
     home, pages = load_pages(config, markdown)
     site = Site(config=config, publications=publications, pages=pages, home=home,
-                warnings=tuple(warnings))
+                news=load_news(config, markdown), warnings=tuple(warnings))
     return site, theme
 
 

@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 from site_builder.errors import ConfigError, ContentError
 from site_builder.frontmatter import load_yaml, read_text
 from site_builder.models import NavItem, Owner, SiteConfig
+from site_builder.profiles import load_profiles
 from site_builder.safety import is_safe_url
 
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
-    "author_limit", "footer", "cname", "image",
+    "author_limit", "footer", "cname", "image", "photo", "affiliation", "profiles", "news_count",
 )
 # A host name for GitHub Pages' CNAME file: dot-separated labels of letters, digits and hyphens.
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
@@ -60,6 +61,10 @@ def load_config(content_dir: Path) -> SiteConfig:
     if not isinstance(author_limit, int) or isinstance(author_limit, bool) or author_limit < 0:
         problems.append("'author_limit' must be a whole number (0 shows every author)")
         author_limit = 0
+    news_count = data.get("news_count", 5)
+    if not isinstance(news_count, int) or isinstance(news_count, bool) or news_count < 0:
+        problems.append("'news_count' must be a whole number (0 hides news on the home page)")
+        news_count = 5
     config = SiteConfig(
         root=content_dir,
         title=title,
@@ -74,6 +79,10 @@ def load_config(content_dir: Path) -> SiteConfig:
         footer=text("footer"),
         cname=_cname(text("cname"), url, problems),
         image=_image(text("image"), problems),
+        photo=_image(text("photo"), problems, "photo"),
+        affiliation=text("affiliation"),
+        profiles=load_profiles(data.get("profiles"), problems),
+        news_count=news_count,
     )
     if problems:
         raise ConfigError(path, problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,17 @@ def split_front_matter(path: Path, text: str) -> SourceFile:
 
 def read_source(path: Path) -> SourceFile:
     return split_front_matter(path, read_text(path))
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A YAML date or datetime, or 'YYYY-MM-DD' text, as a date; None when it is none of these."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None

@@ -45,6 +45,20 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class Profile:
+    kind: str  # 'github', 'orcid' ... (names the icon)
+    label: str  # 'GitHub', for screen readers
+    url: str
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    date: dt.date
+    html: str  # rendered Markdown, safe to insert
+    source: Path
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything site.yaml holds, checked, with defaults applied."""
 
@@ -61,6 +75,10 @@ class SiteConfig:
     footer: str = ""
     cname: str = ""  # custom domain for GitHub Pages ('' when none)
     image: str = ""  # default sharing image: a site path or an http(s) URL
+    photo: str = ""  # portrait on the home page: a site path or an https URL
+    affiliation: str = ""
+    profiles: tuple[Profile, ...] = ()
+    news_count: int = 5  # news items on the home page
 
 
 @dataclass(frozen=True)
@@ -141,6 +159,7 @@ class Site:
     publications: tuple[Publication, ...]  # newest first, in display order
     pages: tuple[Page, ...] = ()
     home: Page | None = None
+    news: tuple[NewsItem, ...] = ()  # newest first
     warnings: tuple[str, ...] = field(default=())
 
     @property

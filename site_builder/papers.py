@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.errors import ContentError
-from site_builder.frontmatter import SourceFile
+from site_builder.frontmatter import SourceFile, as_date
 from site_builder.markup import MarkdownRenderer, html_to_text
 from site_builder.models import Author, Link, Owner, Publication
 from site_builder.safety import is_safe_url
@@ -99,18 +99,12 @@ class _Fields:
         value = self.meta.get("date")
         if value is None:
             return None
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise self.fail(f"'date' must look like 2024-05-31 (got '{value}')") from None
-        if not isinstance(value, dt.date):
+        date = as_date(value)
+        if date is None:
             raise self.fail(f"'date' must look like 2024-05-31 (got {value!r})")
-        if value.year != year:
-            raise self.fail(f"'date' {value} is not in 'year' {year}; make them agree")
-        return value
+        if date.year != year:
+            raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree")
+        return date
 
     def image(self) -> str:
         path = self.text("image")

@@ -56,6 +56,10 @@ class Renderer:
             yield f"papers/{pub.slug}/index.html", self.paper(pub)
         for page in self.site.pages:
             yield f"{page.slug}/index.html", self.page(page)
+        if self.site.news:
+            yield "news/index.html", self.render("news.html", "news/index.html", title="News",
+                                                 description=f"News from {self.site.config.title}",
+                                                 current="news/")
         yield "publications.bib", bibtex_string(self.site.publications)
         yield "404.html", self.not_found()
         yield "feed.xml", self.render("feed.xml", "feed.xml")

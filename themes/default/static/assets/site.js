@@ -1,19 +1,59 @@
 // Small enhancements; every page works without them.
 (function () {
   "use strict";
-  // "Expand all abstracts" on listings.
-  var toggle = document.querySelector(".toggle-all");
-  var abstracts = document.querySelectorAll("details.abstract");
-  if (toggle && abstracts.length) {
+  var root = document.documentElement;
+
+  // Dark theme toggle: follows prefers-color-scheme until the reader chooses; the choice is kept in
+  // localStorage and applied before the first paint by the inline script in <head>.
+  var toggle = document.getElementById("theme-toggle");
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function isDark() {
+    return root.dataset.theme ? root.dataset.theme === "dark" : !!(darkQuery && darkQuery.matches);
+  }
+  function showTheme() { toggle.setAttribute("aria-pressed", String(isDark())); }
+  if (toggle) {
     toggle.hidden = false;
-    toggle.setAttribute("aria-pressed", "false");
+    showTheme();
     toggle.addEventListener("click", function () {
-      var open = toggle.getAttribute("aria-pressed") !== "true";
+      var next = isDark() ? "light" : "dark";
+      root.dataset.theme = next;
+      try { localStorage.setItem("theme", next); } catch (e) { /* private mode: this page only */ }
+      showTheme();
+    });
+    if (darkQuery && darkQuery.addEventListener) darkQuery.addEventListener("change", showTheme);
+  }
+
+  // Long author lists: the names past the limit fold behind an "and K more" button.
+  document.querySelectorAll(".more-count").forEach(function (marker) {
+    var list = marker.previousElementSibling;
+    var count = marker.dataset.count;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "more-toggle";
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = "and " + count + " more";
+    button.addEventListener("click", function () {
+      var open = list.classList.toggle("open");
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "show fewer" : "and " + count + " more";
+    });
+    marker.replaceWith(button);
+  });
+
+  // "Expand all abstracts" on listings.
+  var expand = document.querySelector(".toggle-all");
+  var abstracts = document.querySelectorAll("details.abstract");
+  if (expand && abstracts.length) {
+    expand.hidden = false;
+    expand.setAttribute("aria-pressed", "false");
+    expand.addEventListener("click", function () {
+      var open = expand.getAttribute("aria-pressed") !== "true";
       abstracts.forEach(function (d) { d.open = open; });
-      toggle.setAttribute("aria-pressed", String(open));
-      toggle.textContent = open ? toggle.dataset.collapse : toggle.dataset.expand;
+      expand.setAttribute("aria-pressed", String(open));
+      expand.textContent = open ? expand.dataset.collapse : expand.dataset.expand;
     });
   }
+
   // Copy buttons for BibTeX blocks.
   document.querySelectorAll("button.copy").forEach(function (button) {
     var target = document.getElementById(button.dataset.copy);

@@ -1,0 +1,94 @@
+// Search and filters for the publications page, on the static page alone (no server, no index file):
+// the index is built once from the entries already in the page. The state lives in the query string.
+(function () {
+  "use strict";
+  var form = document.getElementById("pub-filters");
+  if (!form) return;
+  var status = document.getElementById("filter-status");
+  var fields = ["q", "year", "venue", "tag", "selected"];
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function textOf(article, selector) {
+    var el = article.querySelector(selector);
+    return el ? el.textContent : "";
+  }
+
+  var entries = Array.prototype.map.call(document.querySelectorAll("article.publication"), function (a) {
+    return {
+      el: a,
+      shown: true,
+      text: fold([".pub-title", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
+        .map(function (s) { return textOf(a, s); }).join(" ")),
+      year: a.dataset.year,
+      venue: a.dataset.venue,
+      tags: (a.dataset.tags || "").split("|"),
+      selected: a.hasAttribute("data-selected")
+    };
+  });
+  var sections = Array.prototype.map.call(document.querySelectorAll("section.year"), function (s) {
+    var link = document.querySelector('.year-index a[href="#' + s.id + '"]');
+    return { el: s, entries: entries.filter(function (e) { return s.contains(e.el); }),
+             item: link && link.parentElement };
+  });
+
+  function state() {
+    var data = {};
+    fields.forEach(function (name) {
+      var field = form.elements[name];
+      if (!field) return;
+      data[name] = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value.trim();
+    });
+    return data;
+  }
+
+  function apply() {
+    var s = state();
+    var terms = fold(s.q || "").split(/\s+/).filter(Boolean);
+    var count = 0;
+    entries.forEach(function (e) {
+      var show = (!s.year || e.year === s.year) && (!s.venue || e.venue === s.venue) &&
+        (!s.tag || e.tags.indexOf(s.tag) !== -1) && (!s.selected || e.selected) &&
+        terms.every(function (t) { return e.text.indexOf(t) !== -1; });
+      if (show !== e.shown) { e.el.hidden = !show; e.shown = show; }
+      if (show) count++;
+    });
+    sections.forEach(function (sec) {
+      var any = sec.entries.some(function (e) { return e.shown; });
+      sec.el.hidden = !any;
+      if (sec.item) sec.item.hidden = !any;
+    });
+    var filtered = fields.some(function (name) { return s[name]; });
+    status.textContent = !filtered ? "" : count === 0 ? "No publications match." :
+      count + " of " + entries.length + " publications shown.";
+    return s;
+  }
+
+  function saveToUrl(s) {
+    var params = new URLSearchParams();
+    fields.forEach(function (name) { if (s[name]) params.set(name, s[name]); });
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+  }
+
+  function restoreFromUrl() {
+    var params = new URLSearchParams(location.search);
+    fields.forEach(function (name) {
+      var field = form.elements[name];
+      var value = params.get(name);
+      if (!field || value === null) return;
+      if (field.type === "checkbox") { field.checked = value === "1"; return; }
+      field.value = value;
+      if (field.value !== value) field.value = "";  // a year or venue this list does not have
+    });
+  }
+
+  form.hidden = false;
+  restoreFromUrl();
+  apply();
+  form.addEventListener("input", function () { saveToUrl(apply()); });
+  form.addEventListener("change", function () { saveToUrl(apply()); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("reset", function () { setTimeout(function () { saveToUrl(apply()); }, 0); });
+})();
