@@ -20,6 +20,7 @@ from urllib.robotparser import RobotFileParser
 
 import lxml.etree
 import lxml.html
+import lxml.html.builder
 
 # Where the built site is placed while resolving links: a sub-path, so escapes above it show.
 _BASE = "https://site-check.invalid/site/"
@@ -84,6 +85,8 @@ def find_broken_links(folder: Path, site_url: str = "", external: bool = False,
             links = site.read_html(name, path)
         elif name.endswith(".xml"):
             links = _read_xml(path)
+        elif name.endswith(".css"):
+            links = _read_css(path)
         elif name == "robots.txt":
             robots = RobotFileParser()
             robots.parse(path.read_text(encoding="utf-8", errors="replace").splitlines())
@@ -173,6 +176,12 @@ class _BuiltSite:
         if fragment and fragment != "top" and target in self.ids and fragment not in self.ids[target]:
             return f"is broken: {target} has no element with id '{fragment}'"
         return ""
+
+
+def _read_css(path: Path) -> list[str]:
+    """url(...) and @import targets of a stylesheet, found by lxml as in a <style> element."""
+    style = lxml.html.builder.STYLE(path.read_text(encoding="utf-8", errors="replace"))
+    return [link for _, _, link, _ in style.iterlinks()]
 
 
 def _read_xml(path: Path) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     config = load_config(args.content)
     repo = _repository(args.content)
     remote_url = _remote_url(repo, args.remote)
+    _check_identity(repo)
     if _git(repo, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip() == args.branch:
         raise SiteError(f"you are on the branch '{args.branch}' that deploy overwrites; switch to the "
                         f"branch with your sources (git switch main) or choose another --branch")
@@ -97,6 +99,14 @@ def _remote_url(repo: Path, remote: str) -> str:
         raise SiteError(f"the git repository {repo} has no remote '{remote}'; add it with 'git remote "
                         f"add {remote} https://github.com/USER/REPO.git' or name another with --remote")
     return found.stdout.strip()
+
+
+def _check_identity(repo: Path) -> None:
+    """The publishing commit needs a name and e-mail, found where ghp-import looks for them."""
+    for key, variable in (("user.name", "GIT_COMMITTER_NAME"), ("user.email", "GIT_COMMITTER_EMAIL")):
+        if not (os.environ.get(variable) or _git(repo, "config", key).stdout.strip()):
+            raise SiteError(f"git does not know who publishes ({key} is not set); run "
+                            f"'git config --global {key} \"...\"' once")
 
 
 def _remote_state(repo: Path, remote: str, branch: str) -> str:

@@ -99,6 +99,17 @@ def test_a_link_from_the_server_root_is_caught_for_a_sub_path_site(make_site, tm
     ]
 
 
+def test_assets_named_in_a_stylesheet_are_checked(make_site):
+    content = make_site({"papers/a.md": paper_file("A"),
+                         "theme/static/assets/fonts/body.woff2": b"wOF2",
+                         "theme/static/assets/extra.css": "@font-face{src:url('fonts/body.woff2')}\n"
+                                                          "body{background:url(../img/paper.png)}\n"})
+    result = check(content)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == \
+        "assets/extra.css: '../img/paper.png' is broken: img/paper.png does not exist"
+
+
 def test_bad_content_is_one_line_and_nothing_is_checked(make_site):
     content = make_site({"papers/a.md": paper_file("A", year="twenty")})
     result = check(content)

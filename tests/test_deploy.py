@@ -148,3 +148,13 @@ def test_refusals_name_the_problem_and_the_fix(site, tmp_path):
     git(site, "switch", "-q", "-c", "gh-pages")
     on_branch = deploy(site)
     assert on_branch.returncode == 1 and "switch to the branch with your sources" in on_branch.stderr
+
+
+def test_a_publisher_without_a_git_identity_is_told_how_to_set_one(site, tmp_path, monkeypatch):
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(name)
+    result = deploy(site)
+    assert result.returncode == 1
+    assert result.stderr == ("error: git does not know who publishes (user.name is not set); run "
+                             "'git config --global user.name \"...\"' once\n")
+    assert git(tmp_path / "origin.git", "for-each-ref") == ""
