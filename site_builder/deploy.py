@@ -17,9 +17,6 @@ from site_builder.errors import SiteError
 
 
 def run_deploy(args: argparse.Namespace) -> int:
-    from site_builder.build import build
-    from site_builder.check import find_broken_links, print_report
-    from site_builder.cli import print_warnings
     from site_builder.config import load_config
 
     config = load_config(args.content)
@@ -29,14 +26,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     if _git(repo, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip() == args.branch:
         raise SiteError(f"you are on the branch '{args.branch}' that deploy overwrites; switch to the "
                         f"branch with your sources (git switch main) or choose another --branch")
-    built = build(args.content, args.output)
-    print_warnings(built.warnings)
-    print(built.summary())
-    links = find_broken_links(args.output, config.url)
-    print_report(links)
-    if links.broken and not args.force:
-        raise SiteError(f"not published: {len(links.broken)} broken links (listed above); fix them, "
-                        "or publish anyway with --force")
+    _build_and_check(args, config.url)
     message = publish_message(repo, args.message)
     files = sum(1 for p in args.output.rglob("*") if p.is_file()) + 1 + bool(config.cname)
     target = f"branch '{args.branch}' of '{args.remote}' ({remote_url})"
@@ -46,10 +36,31 @@ def run_deploy(args: argparse.Namespace) -> int:
         print(f"  with .nojekyll{', CNAME ' + config.cname if config.cname else ''}; "
               f"commit message: {message.splitlines()[0]}")
         return 0
-    _fetch_published(repo, args.remote, args.branch, remote_url)
+    existed = _fetch_published(repo, args.remote, args.branch, remote_url)
     _publish(repo, args.output.absolute(), args, message, config.cname)
     print(f"published {files} files to {target}")
+    if not existed:
+        print(f"first time: in the GitHub repository's Settings -> Pages, choose 'Deploy from a branch' "
+              f"and '{args.branch}'")
+    if config.url:
+        print(f"the site will be at {config.url} in a minute or two")
     return 0
+
+
+def _build_and_check(args: argparse.Namespace, site_url: str) -> None:
+    """Build into the output folder, then check every link there; broken links stop the deploy."""
+    from site_builder.build import build
+    from site_builder.check import find_broken_links, print_report
+    from site_builder.cli import print_warnings
+
+    built = build(args.content, args.output)
+    print_warnings(built.warnings)
+    print(built.summary())
+    links = find_broken_links(args.output, site_url)
+    print_report(links)
+    if links.broken and not args.force:
+        raise SiteError(f"not published: {len(links.broken)} broken links (listed above); fix them, "
+                        "or publish anyway with --force")
 
 
 def publish_message(repo: Path, message: str | None) -> str:
@@ -119,11 +130,15 @@ def _remote_state(repo: Path, remote: str, branch: str) -> str:
     return "which does not exist yet and would be created"
 
 
-def _fetch_published(repo: Path, remote: str, branch: str, remote_url: str) -> None:
-    """Bring the remote's branch up to date locally, so the new commit follows it (and pushes)."""
+def _fetch_published(repo: Path, remote: str, branch: str, remote_url: str) -> bool:
+    """Bring the remote's branch up to date locally, so the new commit follows it (and pushes).
+    False when the remote has no such branch yet."""
     found = _git(repo, "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
-    if found.returncode != 0 and "couldn't find remote ref" not in found.stderr:
-        raise SiteError(f"cannot fetch '{branch}' from '{remote}' ({remote_url}): {_last_line(found.stderr)}")
+    if found.returncode == 0:
+        return True
+    if "couldn't find remote ref" in found.stderr:
+        return False
+    raise SiteError(f"cannot fetch '{branch}' from '{remote}' ({remote_url}): {_last_line(found.stderr)}")
 
 
 def _last_line(text: str) -> str:

@@ -63,6 +63,8 @@ def test_deploy_publishes_the_built_site_and_leaves_the_work_alone(site, tmp_pat
     result = deploy(site)
     assert result.returncode == 0, result.stderr
     assert "published " in result.stdout and "to branch 'gh-pages' of 'origin'" in result.stdout
+    assert "first time: in the GitHub repository's Settings -> Pages" in result.stdout
+    assert "the site will be at https://www.ada.example/" in result.stdout
     clone = published(site, tmp_path)
     files = files_of(clone)
     assert {"index.html", ".nojekyll", "CNAME", "papers/example-paper/index.html",
@@ -88,6 +90,7 @@ def test_a_second_deploy_adds_exactly_one_commit_with_the_change(site, tmp_path)
     git(site, "commit", "-q", "-am", "New job")
     result = deploy(site, "--message", "Announce the new job")
     assert result.returncode == 0, result.stderr
+    assert "first time" not in result.stdout
     clone = published(site, tmp_path)
     assert git(clone, "rev-list", "--count", "HEAD") == "2"
     assert git(clone, "log", "-1", "--format=%B").startswith(
@@ -158,3 +161,15 @@ def test_a_publisher_without_a_git_identity_is_told_how_to_set_one(site, tmp_pat
     assert result.stderr == ("error: git does not know who publishes (user.name is not set); run "
                              "'git config --global user.name \"...\"' once\n")
     assert git(tmp_path / "origin.git", "for-each-ref") == ""
+
+
+def test_an_unreachable_remote_is_reported_and_nothing_is_published(site, tmp_path):
+    git(site, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    refs = git(site, "for-each-ref")
+    dry = deploy(site, "--dry-run")
+    assert dry.returncode == 1 and dry.stderr.startswith("error: cannot reach the remote 'origin': ")
+    result = deploy(site)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: cannot fetch 'gh-pages' from 'origin' ({tmp_path / 'gone.git'}): ")
+    assert result.stderr.count("\n") == 1
+    assert git(site, "for-each-ref") == refs
