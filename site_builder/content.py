@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Mapping
 
 from site_builder.errors import ContentError, ManyErrors, SiteError
 from site_builder.frontmatter import read_source
@@ -41,24 +42,29 @@ def slug_for(path: Path) -> str:
     return safe_slug(path.stem) or "paper"
 
 
-def load_publications(config: SiteConfig, markdown: MarkdownRenderer,
-                      warnings: list[str]) -> tuple[Publication, ...]:
+def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
+                      known: Mapping[Path, Publication] | None = None) -> tuple[Publication, ...]:
+    """Every paper, checked and in display order. `known` maps files that have not changed since
+    they were last read to their records, which are reused (the preview server passes it)."""
     errors: list[SiteError] = []
     by_slug: dict[str, Publication] = {}
     for path in content_files(config.root / "papers", ".md"):
-        try:
-            pub = publication_from_source(read_source(path), markdown, config.owner, warnings)
-        except ContentError as exc:
-            errors.append(exc)
+        pub = known.get(path) if known else None
+        if pub is None:
+            try:
+                pub = publication_from_source(read_source(path), markdown, config.owner, warnings)
+            except ContentError as exc:
+                errors.append(exc)
+                continue
+            slug = slug_for(path)
+            if slug != path.stem:
+                warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
+            pub = _with_slug(pub, slug)
+        if pub.slug in by_slug:
+            errors.append(ContentError(path, f"duplicate slug '{pub.slug}': {by_slug[pub.slug].source} "
+                                             "has the same name; rename one of the files"))
             continue
-        slug = slug_for(path)
-        if slug != path.stem:
-            warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
-        if slug in by_slug:
-            errors.append(ContentError(path, f"duplicate slug '{slug}': {by_slug[slug].source} has the "
-                                             "same name; rename one of the files"))
-            continue
-        by_slug[slug] = _with_slug(pub, slug)
+        by_slug[pub.slug] = pub
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
     return tuple(sorted(by_slug.values(), key=display_order))

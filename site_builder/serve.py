@@ -1,0 +1,283 @@
+"""`site-builder serve`: build, serve the output folder and reload the browser after every save.
+
+The pieces:
+- livereload's server (tornado) serves the output folder, injects its reload script into the
+  HTML it sends (never into the files on disk) and tells connected browsers to reload;
+- a watcher thread sees changes through inotify (watchfiles), lets a burst of saves settle
+  into one batch and rebuilds through `LiveSite`: one paper's pages for a paper edit,
+  everything (atomically) for a theme or config change;
+- while the last rebuild failed, the last good site stays on disk and is served with the
+  error, as a one-line message naming file and line, over every page; the terminal prints the
+  same line. The next good rebuild removes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import html
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import traceback
+import webbrowser
+from http.client import responses
+from pathlib import Path
+
+import livereload
+import watchfiles
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado.ioloop import IOLoop
+
+from site_builder.errors import SiteError
+from site_builder.incremental import LiveSite
+
+# watchfiles reports a batch once no new change arrived for STEP_MS (at most DEBOUNCE_MS after
+# the first); a file written in the last QUIET_NS may still be being written, so wait for it.
+STEP_MS = 10
+DEBOUNCE_MS = 500
+QUIET_NS = 10_000_000
+PORT_TRIES = 10
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    if not args.content.is_dir():
+        raise SiteError(f"{args.content}: no such folder; run serve where your content/ folder is, "
+                        "or pass --content")
+    live = LiveSite(args.content, args.output)
+    status = PreviewStatus()
+    rebuilder = Rebuilder(live, status, debug=args.debug)
+    rebuilder.rebuild_now(())
+    server = PreviewServer(args.output.absolute(), status)
+    try:
+        asyncio.run(_serve(server, rebuilder, args))
+    except KeyboardInterrupt:
+        pass
+    print("stopped", flush=True)
+    return 0
+
+
+async def _serve(server: PreviewServer, rebuilder: Rebuilder, args: argparse.Namespace) -> None:
+    port = _listen(server, args.host, args.port)
+    url = f"http://{_url_host(args.host)}:{port}/"
+    reach = ("only this computer can open it" if args.host in ("127.0.0.1", "localhost", "::1")
+             else "other computers on the network can open it")
+    print(f"serving {args.content} at {url} ({reach}); Ctrl-C stops", flush=True)
+    rebuilder.start(IOLoop.current())
+    if args.open:
+        _open_browser(url)
+    stopped = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
+    try:
+        await stopped.wait()  # until SIGTERM, or Ctrl-C cancels this task
+    finally:
+        rebuilder.stop()
+
+
+def _listen(server: PreviewServer, host: str, port: int) -> int:
+    """Bind the first free port from `port` on; says so when it is not `port` itself."""
+    for candidate in range(port, port + PORT_TRIES):
+        try:
+            server.application(candidate, host)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise SiteError(f"cannot listen on {host}:{candidate} ({exc.strerror or exc}); "
+                                "check --host and --port") from None
+            continue
+        if candidate != port:
+            print(f"port {port} is in use, so serving on port {candidate} instead", flush=True)
+        return candidate
+    raise SiteError(f"ports {port} to {port + PORT_TRIES - 1} on {host} are all in use; stop the other "
+                    "server or pass another --port")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _open_browser(url: str) -> None:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        print(f"no desktop to open a browser in; open {url} yourself", flush=True)
+        return
+    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+
+class PreviewStatus:
+    """The error of the last rebuild (None when it succeeded), shared by watcher and server."""
+
+    def __init__(self) -> None:
+        self.error: str | None = None
+
+
+class Rebuilder:
+    """Watches the sources in a thread and rebuilds once per settled batch of changes."""
+
+    def __init__(self, live: LiveSite, status: PreviewStatus, debug: bool = False):
+        self.live = live
+        self.status = status
+        self.debug = debug
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: IOLoop | None = None
+        self._seen: dict[str, tuple | None] = {}  # path -> stat when last rebuilt from it
+        self._default_filter = watchfiles.DefaultFilter()
+
+    def start(self, loop: IOLoop) -> None:
+        self._loop = loop
+        self._thread = threading.Thread(target=self._watch, name="site-builder watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            dirs = self.live.watched_dirs()
+            try:
+                for changes in watchfiles.watch(*dirs, watch_filter=self._wanted, debounce=DEBOUNCE_MS,
+                                                step=STEP_MS, stop_event=self._stop):
+                    self._on_changes({path for _, path in changes})
+                    if self.live.watched_dirs() != dirs:
+                        break  # the theme changed: watch its folders instead
+            except (OSError, RuntimeError) as exc:  # a watched folder vanished: watch again
+                print(f"warning: watching stopped ({exc}); watching again", file=sys.stderr, flush=True)
+                self._stop.wait(0.5)
+
+    def _wanted(self, change: watchfiles.Change, path: str) -> bool:
+        return self._default_filter(change, path) and self.live.is_source(path)
+
+    def _on_changes(self, paths: set[str]) -> None:
+        _settle(paths)
+        stats = {path: _stat(path) for path in paths}
+        if all(path in self._seen and self._seen[path] == stat for path, stat in stats.items()):
+            return  # the rest of a burst that the last rebuild already read
+        self._seen.update(stats)
+        if self.rebuild_now(paths):
+            self._reload()
+
+    def rebuild_now(self, paths) -> bool:
+        """Rebuild and report on the terminal; True when the browser should reload."""
+        had_error = self.status.error is not None
+        try:
+            result = self.live.rebuild(paths)
+        except SiteError as exc:
+            self._fail(str(exc))
+            return True
+        except Exception as exc:  # a bug: keep serving the last good site and say what happened
+            if self.debug:
+                traceback.print_exc()
+            self._fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+            return True
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
+        print(result.summary(), flush=True)
+        self.status.error = None
+        return result.changed or had_error
+
+    def _fail(self, message: str) -> None:
+        self.status.error = message
+        print(f"error: {message}", file=sys.stderr, flush=True)
+
+    def _reload(self) -> None:
+        if self._loop is not None:
+            self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
+def _stat(path: str) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+def _settle(paths: set[str], limit: float = 0.5) -> None:
+    """Wait until none of these files was written in the last QUIET_NS (editors write in bursts)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        newest = max((stat[0] for stat in map(_stat, paths) if stat), default=0)
+        wait = newest + QUIET_NS - time.time_ns()
+        if wait <= 0:
+            return
+        time.sleep(wait / 1e9)
+
+
+class PreviewServer(livereload.Server):
+    """livereload's server for the output folder, serving pages with the build error on top."""
+
+    def __init__(self, root: Path, status: PreviewStatus):
+        super().__init__()
+        self.root = str(root)
+        self.status = status
+        logging.getLogger("tornado.access").addHandler(logging.NullHandler())  # no line per request
+
+    def get_web_handlers(self, script):
+        return [(r"/(.*)", PreviewFiles, {"path": self.root, "status": self.status})]
+
+
+class PreviewFiles(StaticFileHandler):
+    """The output folder as it is on disk, never cached by the browser."""
+
+    def initialize(self, path: str, status: PreviewStatus) -> None:
+        super().initialize(path=path, default_filename="index.html")
+        self.status = status
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        error = self.status.error
+        if error is None:
+            return await super().get(path, include_body)
+        self.path = self.parse_url_path(path)
+        absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
+        if absolute is None:
+            return None  # redirected to the folder's address with a trailing slash
+        if not absolute.endswith(".html"):
+            return await super().get(path, include_body)
+        self.absolute_path = absolute  # tornado's Etag is computed from it
+        with open(absolute, "rb") as handle:
+            page = handle.read()
+        self._send_html(with_error(page, error), include_body)
+        return None
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        """A short page (with </head>, so that it reloads too, and the error when there is one)."""
+        reason = f"{status_code} {responses.get(status_code, 'Error')}"
+        page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{reason}</title></head>'
+                f'<body><h1>{reason}</h1><p><a href="/">Home page</a></p></body></html>').encode()
+        self._send_html(with_error(page, self.status.error), True)
+
+    def _send_html(self, page: bytes, include_body: bool) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(page if include_body else b"")
+
+
+_BODY_TAG = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+_ERROR_BOX = (
+    '<div id="site-builder-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;'
+    "overflow:auto;box-sizing:border-box;padding:2rem;background:#fff4f4;color:#4a0000;"
+    'font:15px/1.5 ui-monospace,Menlo,Consolas,monospace;text-align:left">'
+    '<p style="margin:0 0 1rem;font-weight:bold">The site could not be rebuilt. Underneath is the '
+    "last good version; fix the file and save, and this page reloads by itself.</p>"
+    '<pre style="margin:0 0 1rem;white-space:pre-wrap">{message}</pre>'
+    '<button type="button" onclick="this.parentNode.remove()">Hide</button></div>'
+)
+
+
+def with_error(page: bytes, error: str | None) -> bytes:
+    """The page with the error shown over it, right after <body> (unchanged when error is None)."""
+    if error is None:
+        return page
+    box = _ERROR_BOX.format(message=html.escape(error)).encode()
+    match = _BODY_TAG.search(page)
+    at = match.end() if match else 0
+    return page[:at] + box + page[at:]
