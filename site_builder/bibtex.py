@@ -1,19 +1,32 @@
-"""BibTeX for each paper, written with bibtexparser from the paper's fields."""
+"""BibTeX out: each paper's fields for export, written with bibtexparser's writer.
+
+A paper read from a .bib file exports its entry as written, without the display-only fields;
+a paper written in Markdown gets fields generated from its front matter (LaTeX kept as typed).
+bibtexparser is imported only when the BibTeX text is written.
+"""
 
 from __future__ import annotations
 
 import re
-
-import bibtexparser
-from bibtexparser.library import Library
-from bibtexparser.model import Entry, Field
-from bibtexparser.writer import BibtexFormat
+from typing import Iterable, Mapping
 
 from site_builder.models import Publication
 
 _SPECIAL = re.compile(r"(?<!\\)([&%#_$])")
 _JOURNAL_WORDS = ("journal", "transactions", "letters", "review", "magazine")
 _BOOKTITLE_WORDS = ("conference", "proceedings", "workshop", "symposium", "meeting")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Fields that only drive a website's display (al-folio's own filter list and its badges): the
+# BibTeX a visitor copies or downloads leaves them out.
+DISPLAY_ONLY = frozenset((
+    "abbr", "selected", "preview", "bibtex_show", "pdf", "html", "code", "slides", "poster", "video",
+    "website", "supp", "blog", "award", "award_name", "additional_info", "annotation", "altmetric",
+    "dimensions", "google_scholar_id", "inspirehep_id",
+))
+VENUE_FIELDS = ("journal", "booktitle", "school", "institution", "howpublished", "publisher")
+# front-matter field -> the BibTeX field it becomes (venue depends on the entry type)
+_OVERRIDES = {"title": "title", "authors": "author", "year": "year", "month": "month", "volume": "volume",
+              "issue": "number", "pages": "pages", "publisher": "publisher", "note": "note", "doi": "doi"}
 
 
 def entry_type(pub: Publication) -> str:
@@ -40,43 +53,87 @@ def _venue_field(kind: str) -> str:
             "book": "publisher"}.get(kind, "howpublished")
 
 
-def bibtex_entry(pub: Publication) -> Entry:
+def generated_fields(pub: Publication, tex: Mapping[str, str] = {}) -> list[tuple[str, str]]:
+    """Fields built from the paper's front matter; `tex` holds values to keep as typed (LaTeX)."""
     kind = entry_type(pub)
     names = [a.name for a in pub.authors] + (["others"] if pub.more_authors else [])
-    fields = [Field("title", _escape(pub.title))]
+    fields = [("title", tex.get("title") or _escape(pub.title))]
     if names:
-        fields.append(Field("author", _escape(" and ".join(names))))
+        fields.append(("author", tex.get("author") or _escape(" and ".join(names))))
     if pub.venue:
         venue = pub.venue[3:] if pub.venue.startswith("In ") else pub.venue
-        fields.append(Field(_venue_field(kind), _escape(venue)))
-    fields.append(Field("year", str(pub.year)))
+        fields.append((_venue_field(kind), tex.get("venue") or _escape(venue)))
+    fields.append(("year", str(pub.year)))
     extra = dict(pub.extra)
     if pub.date is not None:
         extra.setdefault("month", pub.date.strftime("%b").lower())
     for key, bib_key in (("month", "month"), ("volume", "volume"), ("issue", "number"),
                          ("pages", "pages"), ("publisher", "publisher"), ("note", "note")):
         if extra.get(key) and not (bib_key == "publisher" and kind == "book"):
-            fields.append(Field(bib_key, _escape(extra[key])))
+            fields.append((bib_key, tex.get(key) or _escape(extra[key])))
     doi = pub.link("doi")
     if doi:
-        fields.append(Field("doi", doi.split("doi.org/", 1)[-1]))
+        fields.append(("doi", doi.split("doi.org/", 1)[-1]))
     arxiv = pub.link("arxiv")
     if arxiv and "arxiv.org/abs/" in arxiv:
-        fields.append(Field("eprint", arxiv.split("arxiv.org/abs/", 1)[1]))
-        fields.append(Field("archiveprefix", "arXiv"))
+        fields.append(("eprint", arxiv.split("arxiv.org/abs/", 1)[1]))
+        fields.append(("archiveprefix", "arXiv"))
     url = pub.link("website") or pub.link("pdf") or arxiv
     if url:
-        fields.append(Field("url", url))
-    return Entry(kind, pub.slug, fields)
+        fields.append(("url", url))
+    return fields
 
 
-def _format() -> BibtexFormat:
+def export_fields(pub: Publication, tex: Mapping[str, str], kept: Mapping[str, str],
+                  entry_fields: Iterable[tuple[str, str]] | None = None,
+                  overridden: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+    """What the paper's BibTeX holds, display-only fields left out.
+
+    From a .bib entry: its fields as written, except those a Markdown file overrides
+    (`overridden` front-matter keys), which are generated. From Markdown: generated fields,
+    then the fields kept under `bibtex:` (which win over generated ones of the same name).
+    """
+    generated = dict(generated_fields(pub, tex))
+    if entry_fields is None:
+        fields = dict(generated)
+        fields.update(kept)
+    else:
+        fields = dict(entry_fields)
+        for key in overridden:
+            if key == "venue":
+                for name in VENUE_FIELDS:
+                    fields.pop(name, None)
+                name = _venue_field(entry_type(pub))
+            else:
+                name = _OVERRIDES.get(key, "")
+            if name in generated:
+                fields[name] = generated[name]
+    return tuple((k, v) for k, v in fields.items() if k not in DISPLAY_ONLY)
+
+
+def bibtex_string(publications: Iterable[Publication]) -> str:
+    """The BibTeX text of these papers, one entry each, written by bibtexparser."""
+    import bibtexparser
+    from bibtexparser.library import Library
+    from bibtexparser.middlewares import default_unparse_stack
+    from bibtexparser.model import Entry, Field
+    from bibtexparser.writer import BibtexFormat
+
+    entries = []
+    keys: set[str] = set()
+    for pub in publications:
+        fields = pub.bibtex_fields or tuple(generated_fields(pub))
+        key = pub.bibtex_key or pub.slug
+        if key in keys:  # two papers share a key (a hand-set bibtex_key): the slug is unique
+            key = pub.slug
+        keys.add(key)
+        entries.append(Entry(entry_type(pub), key, [
+            Field(key, value, enclosing="no-enclosing" if key == "month" and value in MONTHS else None)
+            for key, value in fields
+        ]))
     style = BibtexFormat()
     style.indent = "  "
     style.block_separator = "\n\n"
-    return style
-
-
-def bibtex_string(publications: list[Publication] | tuple[Publication, ...]) -> str:
-    library = Library([bibtex_entry(p) for p in publications])
-    return bibtexparser.write_string(library, bibtex_format=_format())
+    # The entries are built here, so the writer may add braces in place instead of deep-copying.
+    stack = default_unparse_stack(allow_inplace_modification=True)
+    return bibtexparser.write_string(Library(entries), unparse_stack=stack, bibtex_format=style)

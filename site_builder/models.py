@@ -121,6 +121,9 @@ class Publication:
     abstract_text: str = ""  # plain text, for descriptions and metadata
     extra: tuple[tuple[str, str], ...] = ()  # volume, pages, publisher ... as strings
     image: str = ""  # preview image for sharing: a site path or an http(s) URL
+    title_html: str = ""  # the title with LaTeX rendered (emphasis, MathML), when it had any
+    bibtex_key: str = ""  # the citation key to export ('' -> the slug)
+    bibtex_fields: tuple[tuple[str, str], ...] = ()  # exported BibTeX fields, display-only ones left out
 
     def link(self, label: str) -> str:
         return next((link.url for link in self.links if link.label == label), "")

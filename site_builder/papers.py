@@ -6,18 +6,22 @@ import datetime as dt
 import difflib
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_builder.errors import ContentError
 from site_builder.frontmatter import SourceFile, as_date
 from site_builder.markup import MarkdownRenderer, html_to_text
 from site_builder.models import Author, Link, Owner, Publication
+from site_builder.paper_latex import render_latex
 from site_builder.safety import is_safe_url
+
+if TYPE_CHECKING:
+    from site_builder.bibtex_in import BibPaper
 
 KNOWN_FIELDS = (
     "title", "authors", "venue", "venue_short", "year", "date", "order", "award", "selected",
     "links", "tags", "bibtex_type", "abstract", "month", "volume", "issue", "pages", "publisher",
-    "doi", "arxiv", "note", "image",
+    "doi", "arxiv", "note", "image", "bibtex_key", "bibtex", "import_hash",
 )
 EXTRA_FIELDS = ("month", "volume", "issue", "pages", "publisher", "note")
 _LINK_FIELDS = ("doi", "arxiv")  # also accepted at the top level, as in BibTeX
@@ -25,8 +29,13 @@ ET_AL = ("others", "and others", "et al.", "et al")
 
 
 def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owner: Owner,
-                            warnings: list[str]) -> Publication:
-    """Check one paper's fields and build its record; the first problem raises ContentError."""
+                            warnings: list[str], bib: BibPaper | None = None,
+                            overridden: frozenset[str] = frozenset()) -> Publication:
+    """Check one paper's fields and build its record; the first problem raises ContentError.
+
+    `bib` is the .bib entry the paper comes from; `overridden`, the fields a Markdown file
+    with the same slug sets over the entry's.
+    """
     meta, path = source.meta, source.path
     for key in meta:
         if key not in KNOWN_FIELDS:
@@ -39,8 +48,8 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
     authors, more_authors = fields.authors(owner)
     abstract_source = source.body if source.body.strip() else fields.text("abstract")
     abstract_html = markdown.to_html(abstract_source) if abstract_source.strip() else ""
-    return Publication(
-        slug=path.stem,
+    pub = Publication(
+        slug=bib.slug if bib else path.stem,
         title=title,
         year=year,
         source=path,
@@ -60,6 +69,7 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
         extra=tuple((k, fields.text(k)) for k in EXTRA_FIELDS if fields.text(k)),
         image=fields.image(),
     )
+    return render_latex(pub, source, markdown, owner, warnings, bib, overridden)
 
 
 class _Fields:

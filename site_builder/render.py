@@ -53,7 +53,9 @@ class Renderer:
         yield "index.html", self.home()
         yield "publications/index.html", self.publications()
         for pub in self.site.publications:
-            yield f"papers/{pub.slug}/index.html", self.paper(pub)
+            bibtex = bibtex_string([pub])
+            yield f"papers/{pub.slug}/index.html", self.paper(pub, bibtex)
+            yield f"papers/{pub.slug}/cite.bib", bibtex
         for page in self.site.pages:
             yield f"{page.slug}/index.html", self.page(page)
         if self.site.news:
@@ -78,10 +80,10 @@ class Renderer:
                            description=f"Publications of {self.site.config.owner.name}",
                            current="publications/")
 
-    def paper(self, pub: Publication) -> str:
+    def paper(self, pub: Publication, bibtex: str | None = None) -> str:
         return self.render("paper.html", f"papers/{pub.slug}/index.html", title=pub.title,
                            description=first_sentence(pub.abstract_text) or pub.title, pub=pub,
-                           bibtex=bibtex_string([pub]), current="publications/", og_type="article",
+                           bibtex=bibtex_string([pub]) if bibtex is None else bibtex, current="publications/", og_type="article",
                            image=metadata.absolute_url(pub.image, self.site.config) or self.image)
 
     def page(self, page) -> str:

@@ -1,0 +1,253 @@
+"""Read .bib files with bibtexparser and map each entry to a paper's front-matter fields.
+
+Problems in a file (an entry that cannot be read, a duplicate key, an entry without a title or
+a year, an unknown entry type) are returned as messages with the file and line; the rest of the
+file is still read. bibtexparser is imported on first use only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from site_builder.aas_journals import AAS_JOURNALS
+from site_builder.bibtex import VENUE_FIELDS
+from site_builder.frontmatter import SourceFile, read_text
+from site_builder.latex import latex_to_text
+from site_builder.safety import safe_slug
+
+KNOWN_TYPES = frozenset((
+    "article", "book", "booklet", "conference", "inbook", "incollection", "inproceedings", "manual",
+    "mastersthesis", "misc", "phdthesis", "proceedings", "techreport", "unpublished",
+    # biblatex
+    "online", "thesis", "report", "software", "dataset", "patent", "electronic", "collection",
+    "periodical", "mvbook", "bookinbook", "suppbook", "reference", "inreference", "www",
+))
+# BibTeX field -> link label on the paper's page (al-folio's link fields and a few others)
+LINK_FIELDS = {"pdf": "pdf", "paper": "pdf", "code": "code", "slides": "slides", "poster": "poster",
+               "video": "video", "website": "website", "html": "website", "blog": "blog",
+               "supp": "supplement", "data": "data", "demo": "demo"}
+# BibTeX field -> front-matter field, copied as written
+COPIED = {"title": "title", "month": "month", "volume": "volume", "number": "issue", "issue": "issue",
+          "pages": "pages", "note": "note", "abbr": "venue_short"}
+_TRUE = ("true", "yes", "1")
+_MACRO_ONLY = re.compile(r"\{?\s*\\([A-Za-z]+)\s*\}?")
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One entry as written: lower-case field names, raw values (LaTeX kept), in file order."""
+
+    path: Path
+    line: int  # 1-based line of the '@'
+    key: str
+    kind: str  # entry type, lower case
+    fields: tuple[tuple[str, str], ...]
+
+    def get(self, name: str) -> str:
+        return next((value for key, value in self.fields if key == name), "")
+
+    @property
+    def place(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class BibPaper:
+    """An entry ready to become a paper: its address and its fields in front-matter form."""
+
+    entry: BibEntry
+    slug: str
+    meta: dict[str, Any]
+    abstract: str  # raw LaTeX
+    unmapped: tuple[str, ...]  # BibTeX fields kept under 'bibtex:' in the front matter
+    key: str  # the citation key to export: the entry's, or the slug when another entry has it
+
+
+def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
+    """Every readable entry of one file, and a message for each problem (file:line: what)."""
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+
+    logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+    library = bibtexparser.parse_string(read_text(path))
+    entries: list[BibEntry] = []
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
+            problems.append(f"{path}:{line}: duplicate key '{block.key}' (first used on line "
+                            f"{first_line.get(block.key, '?')}); both papers are kept, this one at "
+                            "another address and exported under that name; give it its own key")
+            block = _cleaned(block.ignore_error_block, library)
+        elif isinstance(block, ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", "") or str(block.error) or "syntax error"
+            problems.append(f"{path}:{line}: this entry cannot be read ({_one_line(reason)}); it is "
+                            "skipped: check its braces, quotes and commas")
+            continue
+        if not isinstance(block, Entry):
+            continue
+        kind = block.entry_type.lower()
+        if kind not in KNOWN_TYPES:
+            problems.append(f"{path}:{line}: unknown entry type '@{block.entry_type}' for '{block.key}'; "
+                            "it is shown as @misc would be and exported as written")
+        first_line.setdefault(block.key, line)
+        fields = tuple((f.key.lower(), _field_text(f.value)) for f in block.fields)
+        entries.append(BibEntry(path, line, block.key, kind, fields))
+    return entries, problems
+
+
+def _cleaned(entry, library):
+    """A duplicate entry with its values' braces and quotes removed (the parse stack skips it)."""
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+    return RemoveEnclosingMiddleware(True).transform_entry(entry, library)
+
+
+def _field_text(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:160]
+
+
+def bib_papers(entries: list[BibEntry], taken: set[str] = frozenset()) -> tuple[list[BibPaper], list[str]]:
+    """Entries with a title and a year, each under a unique safe slug; a message for each skipped one."""
+    papers: list[BibPaper] = []
+    problems: list[str] = []
+    used: set[str] = set(taken)
+    keys: set[str] = set()
+    for entry in entries:
+        missing = [name for name in ("title", "year") if not entry.get(name).strip("{} ")]
+        if missing:
+            what = " and ".join(f"'{m}'" for m in missing)
+            problems.append(f"{entry.place}: entry '{entry.key}' has no {what}; it is skipped")
+            continue
+        slug = base = safe_slug(entry.key) or "paper"
+        number = 2
+        while slug in used:
+            slug, number = f"{base}-{number}", number + 1
+        used.add(slug)
+        key = slug if entry.key in keys else entry.key
+        keys.add(key)
+        meta, abstract, unmapped = front_matter(entry)
+        meta["bibtex_key"] = key
+        papers.append(BibPaper(entry, slug, meta, abstract, unmapped, key))
+    return papers, problems
+
+
+def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]:
+    """The paper's fields in front-matter form (LaTeX kept in title, venue, note and abstract)."""
+    meta: dict[str, Any] = {"bibtex_key": entry.key, "bibtex_type": entry.kind}
+    links: dict[str, str] = {}
+    kept: dict[str, str] = {}
+    venue_field = next((name for name in VENUE_FIELDS if entry.get(name)), "")
+    consumed = {"author", "year", "abstract", "keywords", "selected", "doi", "eprint", "arxiv",
+                "archiveprefix", "url", "award", "award_name", venue_field}
+    for name, value in entry.fields:
+        if name in COPIED and value:
+            meta.setdefault(COPIED[name], value)
+        elif name in LINK_FIELDS and value:
+            links.setdefault(LINK_FIELDS[name], value)
+        elif name == "publisher" and value:
+            meta["publisher"] = value
+        elif name not in consumed and name not in meta and value:
+            kept[name] = value
+    if entry.get("author"):
+        meta["authors"] = author_list(entry.get("author"))
+    year = entry.get("year").strip("{} ")
+    meta["year"] = int(year) if year.isdigit() else year
+    if venue_field:
+        meta["venue"] = venue_name(entry.get(venue_field))
+    if entry.get("doi"):
+        meta["doi"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", entry.get("doi"))
+    arxiv = entry.get("arxiv") or (entry.get("eprint") if entry.get("archiveprefix").lower() in ("", "arxiv")
+                                   else "")
+    if arxiv:
+        meta["arxiv"] = arxiv
+    elif entry.get("eprint"):
+        kept.update(eprint=entry.get("eprint"), archiveprefix=entry.get("archiveprefix"))
+    if entry.get("url"):
+        links.setdefault("website" if "website" not in links else "link", entry.get("url"))
+    award_name, award = entry.get("award_name"), entry.get("award")
+    if award_name or award:
+        meta["award"] = award_name or award
+        if award_name and award:
+            kept["award"] = award
+    if entry.get("selected"):
+        meta["selected"] = entry.get("selected").strip("{} ").lower() in _TRUE
+    if entry.get("keywords"):
+        meta["tags"] = [t.strip() for t in re.split(r"[,;]", entry.get("keywords")) if t.strip()]
+    if links:
+        meta["links"] = links
+    if kept:
+        meta["bibtex"] = kept
+    return meta, entry.get("abstract"), tuple(kept)
+
+
+def venue_name(value: str) -> str:
+    """The venue as written, with an AAS journal macro (`\\mnras`) spelled out."""
+    match = _MACRO_ONLY.fullmatch(value.strip())
+    if match and match.group(1).lower() in AAS_JOURNALS:
+        return AAS_JOURNALS[match.group(1).lower()]
+    return value
+
+
+def author_list(value: str) -> list[Any]:
+    """BibTeX names ("Last, First", "First Last", braces, accents, "and others") as display names.
+
+    al-folio's marks are understood: `Song*` is an equal contribution, `Einstein†` corresponding.
+    """
+    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+    authors: list[Any] = []
+    for raw in split_multiple_persons_names(value):
+        raw = raw.strip().strip(",").strip()
+        if not raw:
+            continue
+        if raw.lower() == "others":
+            authors.append("others")
+            continue
+        equal, corresponding = "*" in raw, "†" in raw
+        raw = raw.replace("*", "").replace("†", "").strip()
+        try:
+            name = parse_single_name_into_parts(raw, strict=False).merge_first_name_first
+        except Exception:  # a name bibtexparser cannot split is shown as written
+            name = raw
+        name = latex_to_text(name)
+        if equal or corresponding:
+            author: dict[str, Any] = {"name": name}
+            if equal:
+                author["equal"] = True
+            if corresponding:
+                author["corresponding"] = True
+            authors.append(author)
+        else:
+            authors.append(name)
+    return authors
+
+
+def load_bib_papers(paths: list[Path], warnings: list[str]) -> dict[str, BibPaper]:
+    """Every paper of these .bib files by slug; problems are added to warnings."""
+    papers: dict[str, BibPaper] = {}
+    for path in paths:
+        entries, problems = read_bib(path)
+        found, skipped = bib_papers(entries, taken=set(papers))
+        warnings.extend(problems + skipped)
+        papers.update((paper.slug, paper) for paper in found)
+    return papers
+
+
+def with_override(paper: BibPaper, markdown: SourceFile) -> tuple[SourceFile, frozenset[str]]:
+    """The entry's fields with a same-slug Markdown file's fields on top (its body, if any, wins)."""
+    meta = {**paper.meta, **markdown.meta}
+    return replace(markdown, meta=meta), frozenset(markdown.meta)
+
+
+def bib_source(paper: BibPaper) -> SourceFile:
+    return SourceFile(path=paper.entry.path, meta=paper.meta, body="", body_line=paper.entry.line)

@@ -1,0 +1,309 @@
+"""LaTeX in titles, names, venues and abstracts -> plain text and safe HTML.
+
+pylatexenc parses the LaTeX and spells accents and symbols; `\\emph`, `\\textbf`, `\\url`,
+`\\href` become <em>, <strong> and links; math becomes MathML with latex2mathml. Both libraries
+are imported on first use, so a site without LaTeX never loads them.
+
+Two modes:
+- `latex_to_rich(value)`: the whole value is LaTeX (a BibTeX field, a title with LaTeX in it).
+- `markdown_with_latex(text, to_html)`: Markdown with LaTeX pieces in it (an abstract in a
+  Markdown file). Only complete LaTeX constructs are converted: math, `{...}` groups, known
+  commands with their arguments, escapes and ``quotes''. Anything else is left to Markdown, so
+  a stray `\\em` outside braces stays as written.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from site_builder.safety import is_safe_url
+
+# Text that may hold LaTeX; plain text without these never goes near pylatexenc.
+# A bare declaration such as "\\em" outside braces is not enough: in Markdown it stays as written.
+_MARKERS = re.compile(r"\\(?!(?:em|it|bf|sl)\b)|[{$]|``|</?(?:sub|sup|i|b)>")
+# Full mode: values with none of these only need their protective braces removed.
+_NEEDS_PARSER = re.compile(r"[\\$~%&<>]|--|``|''")
+# '%' and '&' are plain characters in BibTeX abstracts ("58% of"), never comments or
+# alignment: they are swapped for private-use characters of the same length before parsing.
+_SWAPS = {"%": "\ue010", "&": "\ue011"}
+_UNSWAP = str.maketrans({v: k for k, v in _SWAPS.items()})
+_UNESCAPED = re.compile(r"(?<!\\)[%&]")
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_SIMPLE_TAG = re.compile(r"&lt;(/?)(sub|sup|i|b)&gt;")
+_TAG_TEXT = re.compile(r"</?(?:sub|sup|i|b)>")
+_SPACES = re.compile(r"[ \t\r\n]+")
+_BARE_AMP = re.compile(r"&(?!#x?[0-9a-fA-F]+;|[a-zA-Z]+;)")
+
+_WRAPS = {"emph": "em", "textit": "em", "textsl": "em", "textbf": "strong", "texttt": "code",
+          "textsuperscript": "sup", "textsubscript": "sub"}
+_PLAIN = ("textrm", "textsf", "textup", "textnormal", "textsc", "textmd", "mbox", "text")
+_DECLARATIONS = {"em": "em", "it": "em", "itshape": "em", "sl": "em", "slshape": "em",
+                 "bf": "strong", "bfseries": "strong"}
+
+
+@dataclass(frozen=True)
+class RichText:
+    html: str  # safe to insert into a page
+    text: str  # plain Unicode, for <title>, descriptions and metadata
+    problems: tuple[str, ...] = ()  # formulas that could not be converted
+
+
+def has_latex(text: str) -> bool:
+    """Whether text holds anything LaTeX-like: a backslash, a brace, a dollar sign, ``quotes''."""
+    return bool(_MARKERS.search(text))
+
+
+def latex_to_text(value: str) -> str:
+    """A LaTeX value as plain Unicode text (whitespace collapsed)."""
+    return latex_to_rich(value).text
+
+
+@functools.lru_cache(maxsize=4096)
+def latex_to_rich(value: str) -> RichText:
+    """A LaTeX value (one line: title, name, venue) as inline HTML and text."""
+    if not _NEEDS_PARSER.search(value):
+        text = _squash(value.replace("{", "").replace("}", ""))
+        return RichText(html.escape(text, quote=False), text)
+    walk = _Walk(_swap(value))
+    markup, text = walk.nodes(walk.parse())
+    return RichText(_allow_simple_tags(_squash(markup)), _squash(_TAG_TEXT.sub("", text)),
+                    tuple(walk.problems))
+
+
+def latex_paragraphs(value: str) -> RichText:
+    """A LaTeX abstract as <p> paragraphs (split at blank lines) and text."""
+    parts = [latex_to_rich(p) for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return RichText("\n".join(f"<p>{p.html}</p>" for p in parts), " ".join(p.text for p in parts),
+                    tuple(problem for p in parts for problem in p.problems))
+
+
+def markdown_with_latex(text: str, to_html: Callable[[str], str]) -> RichText:
+    """Markdown holding LaTeX pieces: each piece is converted, the rest goes through Markdown."""
+    walk = _Walk(_swap(text))
+    pieces: list[str] = []
+    fragments: list[tuple[str, str]] = []
+    last = 0
+    for node in walk.parse():
+        pieces.append(text[last:node.pos])
+        last = node.pos + node.len
+        if _raw_in_markdown(node, text):
+            pieces.append(text[node.pos:last])
+            continue
+        fragments.append(walk.node(node))
+        pieces.append(f"\ue000{len(fragments) - 1}\ue001")
+    pieces.append(text[last:])
+    rendered = to_html("".join(pieces))
+    as_html = _allow_simple_tags(_fill_placeholders(rendered, fragments))
+    as_text = _fill_placeholders(rendered, [(html.escape(t), t) for _, t in fragments])
+    return RichText(as_html, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", as_text)).split()),
+                    tuple(walk.problems))
+
+
+def _squash(text: str) -> str:
+    """Collapse runs of ASCII whitespace (a no-break space from '~' stays)."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
+def _swap(text: str) -> str:
+    return _UNESCAPED.sub(lambda m: _SWAPS[m.group()], text)
+
+
+def _fill_placeholders(rendered: str, fragments: list[tuple[str, str]]) -> str:
+    """Put converted pieces back: as HTML in text, as escaped text inside a tag (never markup there)."""
+    def fill(segment: str, in_tag: bool) -> str:
+        def one(match: re.Match) -> str:
+            index = int(match.group(1))
+            if index >= len(fragments):
+                return ""
+            markup, text = fragments[index]
+            return html.escape(text, quote=True) if in_tag else markup
+        return _PLACEHOLDER.sub(one, segment)
+
+    return "".join(fill(part, part.startswith("<")) for part in _TAG_OR_TEXT.split(rendered))
+
+
+def _allow_simple_tags(markup: str) -> str:
+    """<sub>, <sup>, <i>, <b> written in the source (as NASA ADS does) are kept when they pair up."""
+    if "&lt;" not in markup:
+        return markup
+    stack: list[str] = []
+    for match in _SIMPLE_TAG.finditer(markup):
+        closing, name = match.groups()
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return markup
+    if stack:
+        return markup
+    return _SIMPLE_TAG.sub(r"<\1\2>", markup)
+
+
+@functools.cache
+def _tools():
+    """pylatexenc's parser context (with \\href and a few more) and its text converter."""
+    from pylatexenc import latex2text, latexwalker, macrospec
+
+    logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
+    context = latexwalker.get_default_latex_context_db()
+    context.add_context_category("site-builder", prepend=True, macros=[
+        macrospec.MacroSpec("href", "{{"),
+        macrospec.MacroSpec("textsuperscript", "{"),
+        macrospec.MacroSpec("textsubscript", "{"),
+    ])
+    to_text = latex2text.LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    known = latex2text.get_default_latex_context_db()
+    return latexwalker, context, to_text, known
+
+
+def _raw_in_markdown(node, source: str) -> bool:
+    """Pieces of a Markdown text that Markdown itself handles, or that are not LaTeX at all."""
+    latexwalker, _, _, known = _tools()
+    if isinstance(node, (latexwalker.LatexCharsNode, latexwalker.LatexCommentNode)):
+        return True
+    if isinstance(node, latexwalker.LatexSpecialsNode):
+        return node.specials_chars not in ("``", "''")
+    if isinstance(node, latexwalker.LatexMacroNode):
+        name = node.macroname
+        if name in _DECLARATIONS:
+            return True
+        return name.isalpha() and name not in _WRAPS and name not in _PLAIN and name not in ("url", "href") \
+            and known.get_macro_spec(name) is None
+    if isinstance(node, latexwalker.LatexMathNode) and node.delimiters[0] == "$":
+        inner = source[node.pos + 1:node.pos + node.len - 1]
+        # As in Pandoc, "$5 and $10" is money, not math: math starts and ends with a non-space.
+        return not inner or inner[0].isspace() or inner[-1].isspace()
+    return False
+
+
+class _Walk:
+    """Turns pylatexenc nodes into (html, text) pairs."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[str] = []
+
+    def parse(self) -> list:
+        latexwalker, context, _, _ = _tools()
+        walker = latexwalker.LatexWalker(self.source, latex_context=context, tolerant_parsing=True)
+        try:
+            return walker.get_latex_nodes()[0]
+        except latexwalker.LatexWalkerError:  # pragma: no cover - tolerant parsing reports, never raises
+            return []
+
+    def verbatim(self, node) -> str:
+        return self.source[node.pos:node.pos + node.len].translate(_UNSWAP)
+
+    def nodes(self, nodes) -> tuple[str, str]:
+        latexwalker = _tools()[0]
+        markup: list[str] = []
+        text: list[str] = []
+        for index, node in enumerate(nodes):
+            if isinstance(node, latexwalker.LatexMacroNode) and node.macroname in _DECLARATIONS:
+                inner_html, inner_text = self.nodes(nodes[index + 1:])
+                tag = _DECLARATIONS[node.macroname]
+                markup.append(f"<{tag}>{inner_html}</{tag}>" if inner_html.strip() else inner_html)
+                text.append(inner_text)
+                break
+            node_html, node_text = self.node(node)
+            markup.append(node_html)
+            text.append(node_text)
+        return "".join(markup), "".join(text)
+
+    def node(self, node) -> tuple[str, str]:
+        latexwalker, _, to_text, _ = _tools()
+        if node is None:
+            return "", ""
+        if isinstance(node, latexwalker.LatexCharsNode):
+            text = node.chars.translate(_UNSWAP)
+            return html.escape(text, quote=False), text
+        if isinstance(node, latexwalker.LatexGroupNode):
+            return self.nodes(node.nodelist)
+        if isinstance(node, latexwalker.LatexMathNode):
+            return self.math(node)
+        if isinstance(node, latexwalker.LatexMacroNode):
+            converted = self.macro(node)
+            if converted is not None:
+                return converted
+        if isinstance(node, latexwalker.LatexCommentNode):
+            return "", ""
+        text = to_text.nodelist_to_text([node]).translate(_UNSWAP)
+        return html.escape(text, quote=False), text
+
+    def argument(self, node, number: int):
+        args = node.nodeargd.argnlist if node.nodeargd is not None else []
+        return args[number] if number < len(args) else None
+
+    def content(self, arg) -> tuple[str, str]:
+        if arg is None:
+            return "", ""
+        latexwalker = _tools()[0]
+        return self.nodes(arg.nodelist) if isinstance(arg, latexwalker.LatexGroupNode) else self.node(arg)
+
+    def url(self, arg) -> str:
+        if arg is None:
+            return ""
+        raw = self.verbatim(arg)
+        if raw.startswith("{") and raw.endswith("}"):
+            raw = raw[1:-1]
+        return re.sub(r"\\([%&#_~$])", r"\1", raw).strip()
+
+    def macro(self, node) -> tuple[str, str] | None:
+        name = node.macroname
+        if name in _WRAPS:
+            inner_html, inner_text = self.content(self.argument(node, 0))
+            tag = _WRAPS[name]
+            return f"<{tag}>{inner_html}</{tag}>", inner_text
+        if name in _PLAIN:
+            return self.content(self.argument(node, 0))
+        if name == "url":
+            url = self.url(self.argument(node, 0))
+            return _link(url, html.escape(url, quote=False)), url
+        if name == "href":
+            url = self.url(self.argument(node, 0))
+            inner_html, inner_text = self.content(self.argument(node, 1))
+            return _link(url, inner_html), inner_text
+        return None
+
+    def math(self, node) -> tuple[str, str]:
+        opening, closing = node.delimiters
+        verbatim = self.verbatim(node)
+        if len(verbatim) < len(opening) + len(closing) or not verbatim.endswith(closing):
+            return html.escape(verbatim, quote=False), verbatim  # a lone '$' is a dollar sign
+        tex = verbatim[len(opening):len(verbatim) - len(closing)]
+        _, _, to_text, _ = _tools()
+        text = " ".join(to_text.nodelist_to_text(node.nodelist).translate(_UNSWAP).split())
+        display = "block" if node.displaytype == "display" else "inline"
+        mathml = _mathml(tex.strip(), display)
+        if mathml is None:
+            self.problems.append(f"formula '{opening}{tex}{closing}' could not be converted to MathML; "
+                                 "it is shown as TeX")
+            return f"<code class=\"tex\">{html.escape(verbatim, quote=False)}</code>", verbatim
+        return mathml, text
+
+
+def _link(url: str, label_html: str) -> str:
+    if not url or not is_safe_url(url):
+        return label_html
+    return f'<a href="{html.escape(url, quote=True)}">{label_html or html.escape(url)}</a>'
+
+
+@functools.lru_cache(maxsize=2048)
+def _mathml(tex: str, display: str) -> str | None:
+    """MathML for one formula, or None when latex2mathml cannot convert it faithfully."""
+    if not tex or re.search(r"(?<!\\)\$", tex):  # a '$' inside math: the delimiters are confused
+        return None
+    from latex2mathml.converter import convert
+
+    try:
+        mathml = convert(tex, display=display)
+    except Exception:  # latex2mathml raises many kinds of errors on bad input
+        return None
+    if "\\" in re.sub(r"<[^>]+>", "", mathml):  # an unknown command left as text: not faithful
+        return None
+    return _BARE_AMP.sub("&amp;", mathml)
