@@ -19,12 +19,12 @@
     return {
       el: a,
       shown: true,
-      text: fold([".pub-title", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
+      text: fold([".pub-body > .p-name", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
         .map(function (s) { return textOf(a, s); }).join(" ")),
-      year: a.dataset.year,
-      venue: a.dataset.venue,
+      year: textOf(a, ".dt-published"),
+      venue: textOf(a, ".badge") || textOf(a, ".p-publication"),  // as the venue list names it
       tags: (a.dataset.tags || "").split("|"),
-      selected: a.hasAttribute("data-selected")
+      selected: a.classList.contains("selected")
     };
   });
   var sections = Array.prototype.map.call(document.querySelectorAll("section.year"), function (s) {
@@ -84,7 +84,6 @@
     });
   }
 
-  form.hidden = false;
   restoreFromUrl();
   apply();
   form.addEventListener("input", function () { saveToUrl(apply()); });

@@ -12,7 +12,6 @@
   }
   function showTheme() { toggle.setAttribute("aria-pressed", String(isDark())); }
   if (toggle) {
-    toggle.hidden = false;
     showTheme();
     toggle.addEventListener("click", function () {
       var next = isDark() ? "light" : "dark";
@@ -44,7 +43,6 @@
   var expand = document.querySelector(".toggle-all");
   var abstracts = document.querySelectorAll("details.abstract");
   if (expand && abstracts.length) {
-    expand.hidden = false;
     expand.setAttribute("aria-pressed", "false");
     expand.addEventListener("click", function () {
       var open = expand.getAttribute("aria-pressed") !== "true";
