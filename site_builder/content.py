@@ -48,11 +48,19 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     they were last read to their records, which are reused (the preview server passes it)."""
     errors: list[SiteError] = []
     by_slug: dict[str, Publication] = {}
+    bib_files = content_files(config.root, ".bib")
+    if bib_files:  # BibTeX support is imported only for sites that have a .bib file
+        from site_builder.bibtex_in import bib_source, load_bib_papers, with_override
+    bib = load_bib_papers(bib_files, warnings) if bib_files else {}
     for path in content_files(config.root / "papers", ".md"):
-        pub = known.get(path) if known else None
+        entry = bib.get(slug_for(path))
+        pub = known.get(path) if known and entry is None else None
         if pub is None:
             try:
-                pub = publication_from_source(read_source(path), markdown, config.owner, warnings)
+                source, overridden = read_source(path), frozenset()
+                if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
+                    source, overridden = with_override(entry, source)
+                pub = publication_from_source(source, markdown, config.owner, warnings, entry, overridden)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -65,6 +73,13 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
                                              "has the same name; rename one of the files"))
             continue
         by_slug[pub.slug] = pub
+    for slug, entry in bib.items():
+        if slug in by_slug:
+            continue
+        try:
+            by_slug[slug] = publication_from_source(bib_source(entry), markdown, config.owner, warnings, entry)
+        except ContentError as exc:
+            warnings.append(f"{entry.entry.place}: entry '{entry.entry.key}': {exc.message}; it is skipped")
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
     return tuple(sorted(by_slug.values(), key=display_order))
