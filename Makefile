@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test browser axe bench clean
+.PHONY: build serve test browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,11 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/site-builder build
 
-test: $(STAMP) browser axe
+# Live preview at http://127.0.0.1:8000/: rebuilds on every save and reloads the browser; Ctrl-C stops.
+serve: $(STAMP)
+	$(BIN)/site-builder serve --open
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # Debian's Chromium for the browser tests (never a browser a tool downloads).
@@ -26,16 +30,6 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Chromium is missing and cannot be installed here: browser tests will skip (outside CI)"; \
-	  fi; \
-	fi
-
-# axe-core for the accessibility tests, into the git-ignored node_modules/ (skipped without npm).
-axe:
-	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
-	  if command -v npm >/dev/null 2>&1; then \
-	    npm install --prefix . --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4; \
-	  else \
-	    echo "npm is missing: the axe-core accessibility tests will skip (outside CI)"; \
 	  fi; \
 	fi
 

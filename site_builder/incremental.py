@@ -64,6 +64,7 @@ class LiveSite:
         self.theme: Theme | None = None
         self._env = None
         self._markdown = MarkdownRenderer()
+        self._written: dict[str, str | bytes] = {}  # output path -> what the output folder holds
         # Edits not yet in a good build (kept across failed rebuilds, so none is forgotten).
         self._stale_everything = True
         self._stale_papers: set[str] = set()
@@ -117,6 +118,7 @@ class LiveSite:
         pages = list(Renderer(site, env).pages())
         files = write_site(self.output, pages, static_files(theme))
         self.site, self.theme, self._env = site, theme, env
+        self._written = dict(pages)
         return Rebuild(everything=True, files=files, warnings=site.warnings)
 
     def _rebuild_papers(self, changed: set[str]) -> Rebuild:
@@ -135,12 +137,17 @@ class LiveSite:
         touched = [after[s] for s in edited] + [before[s] for s in (edited | set(removed)) if s in before]
         renderer = _PartialRenderer(site, self._env, papers=edited,
                                     home=len(before) != len(after) or any(p.selected for p in touched))
-        pages = [(path, text) for path, text in renderer.pages() if text is not None]
+        pages = [(path, text) for path, text in renderer.pages()
+                 if text is not None and self._written.get(path) != text]
         written = update_files(self.output, pages)
-        remove_folders(self.output, [f"papers/{slug}" for slug in removed])
+        folders = [f"papers/{slug}" for slug in removed]
+        remove_folders(self.output, folders)
         self.site = site
+        self._written.update(pages)
+        for path in [p for p in self._written if p.startswith(tuple(f"{f}/" for f in folders))]:
+            del self._written[path]
         return Rebuild(everything=False, files=len(written), written=tuple(written),
-                       removed=tuple(f"papers/{slug}" for slug in removed), warnings=site.warnings)
+                       removed=tuple(folders), warnings=site.warnings)
 
 
 class _PartialRenderer(Renderer):

@@ -39,9 +39,9 @@ from site_builder.incremental import LiveSite
 
 # watchfiles reports a batch once no new change arrived for STEP_MS (at most DEBOUNCE_MS after
 # the first); a file written in the last QUIET_NS may still be being written, so wait for it.
-STEP_MS = 10
+STEP_MS = 5
 DEBOUNCE_MS = 500
-QUIET_NS = 10_000_000
+QUIET_NS = 8_000_000
 PORT_TRIES = 10
 
 

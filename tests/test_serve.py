@@ -143,9 +143,10 @@ def test_a_broken_file_shows_the_error_and_the_fix_brings_the_page_back(preview,
     set_title(paper, "[unclosed")
     overlay = page.locator("#site-builder-error")
     expect(overlay).to_be_visible(timeout=2000)
-    expect(overlay).to_contain_text(re.compile(rf"content/papers/{PAPER}\.md:\d+: invalid YAML"))
-    # The terminal prints the same one line; the last good page is still underneath.
-    assert preview.wait_for(r"^error: ") == "error: " + overlay.locator("pre").inner_text()
+    # The terminal prints one line naming file, line and problem; the page shows the same line
+    # over the last good version of the page.
+    terminal = preview.wait_for(rf"^error: content/papers/{PAPER}\.md:\d+: invalid YAML")
+    expect(overlay.locator("pre")).to_have_text(terminal.removeprefix("error: "))
     expect(page.locator("h1.p-name")).to_contain_text("Cold Diffusion")
     assert "[unclosed" not in (preview.output / "papers" / PAPER / "index.html").read_text()
     page.wait_for_function("window.liveReloadConnected === true", timeout=5000)
