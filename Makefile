@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test browser bench clean
+.PHONY: build serve test browser axe bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/site-builder serve --open
 
-test: $(STAMP) browser
+test: $(STAMP) browser axe
 	$(BIN)/python -m pytest -q
 
 # Debian's Chromium for the browser tests (never a browser a tool downloads).
@@ -30,6 +30,16 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Chromium is missing and cannot be installed here: browser tests will skip (outside CI)"; \
+	  fi; \
+	fi
+
+# axe-core for the accessibility tests, into the git-ignored node_modules/ (skipped without npm).
+axe:
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm install --prefix . --no-save --no-package-lock --no-audit --no-fund --silent axe-core@4; \
+	  else \
+	    echo "npm is missing: the axe-core accessibility tests will skip (outside CI)"; \
 	  fi; \
 	fi
 
