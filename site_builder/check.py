@@ -9,6 +9,7 @@ Absolute links that start with the site's `url` (canonical, feed, sitemap) count
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import urllib.error
 import urllib.request
@@ -128,8 +129,10 @@ class _BuiltSite:
         links = [link for element, _, link, _ in doc.iterlinks() if element.tag != "base"]
         for element in doc.xpath("//*[@srcset]"):  # iterlinks does not read srcset
             links.extend(c.split()[0] for c in element.get("srcset").split(",") if c.split())
-        if self.site_url:  # og:url, og:image, citation_pdf_url ... when they point into the site
+        if self.site_url:  # og:url, citation_pdf_url, JSON-LD ... when they point into the site
             links.extend(v for v in doc.xpath("//meta/@content") if v.startswith(self.site_url))
+            for script in doc.xpath("//script[@type='application/ld+json']/text()"):
+                links.extend(v for v in _json_strings(script) if v.startswith(self.site_url))
         return links
 
     def absolute(self, link: str, relative_to: str) -> str:
@@ -176,6 +179,24 @@ class _BuiltSite:
         if fragment and fragment != "top" and target in self.ids and fragment not in self.ids[target]:
             return f"is broken: {target} has no element with id '{fragment}'"
         return ""
+
+
+def _json_strings(text: str) -> list[str]:
+    """Every string value in a JSON-LD document but its '@id' names ([] when it is not JSON)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return []
+    found, stack = [], [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(v for k, v in item.items() if k != "@id")
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _read_css(path: Path) -> list[str]:

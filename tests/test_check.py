@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 
 from conftest import EXAMPLE_CONTENT, MINIMAL_CONFIG, paper_file, run_cli
+from site_builder.check import find_broken_links
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -108,6 +109,36 @@ def test_assets_named_in_a_stylesheet_are_checked(make_site):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == \
         "assets/extra.css: '../img/paper.png' is broken: img/paper.png does not exist"
+
+
+def test_site_urls_in_xml_robots_and_json_ld_are_checked(make_site):
+    site = "https://example.org/lab/"
+    content = make_site({
+        "papers/a.md": paper_file("A"),
+        "theme/static/extra-sitemap.xml": f"<urlset><url><loc>{site}papers/a/</loc></url>"
+                                          f"<url><loc>{site}papers/gone/</loc></url></urlset>",
+        "theme/templates/page.html": '{% extends "theme:page.html" %}{% block main %}'
+                                     '<script type="application/ld+json">{"@type": "Thing", "url": '
+                                     f'"{site}nowhere/", "sameAs": ["{site}papers/a/"]}}</script>'
+                                     "{{ super() }}{% endblock %}",
+        "pages/cv.md": "---\ntitle: CV\n---\nMy CV.\n",
+    })
+    result = check(content)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert f"cv/index.html: '{site}nowhere/' is broken: nowhere/index.html does not exist" in lines
+    assert f"extra-sitemap.xml: '{site}papers/gone/' is broken: papers/gone/index.html does not exist" in lines
+    assert not any(f"'{site}papers/a/'" in line for line in lines)
+
+
+def test_the_sitemap_named_in_robots_txt_must_exist(tmp_path):
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>x</title><p>Home</p>")
+    (tmp_path / "robots.txt").write_text("User-agent: *\nAllow: /\nSitemap: https://a.example/lab/sitemap.xml\n")
+    report = find_broken_links(tmp_path, "https://a.example/lab/")
+    assert [str(b) for b in report.broken] == [
+        "robots.txt: 'https://a.example/lab/sitemap.xml' is broken: sitemap.xml does not exist"]
+    (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>https://a.example/lab/</loc></url></urlset>")
+    assert find_broken_links(tmp_path, "https://a.example/lab/").broken == []
 
 
 def test_bad_content_is_one_line_and_nothing_is_checked(make_site):
