@@ -43,10 +43,13 @@ class LinkReport:
     pages: int = 0
     links: int = 0
     external: int = 0  # distinct external URLs seen (fetched only with --external)
+    fetched: bool = False
     broken: list[BrokenLink] = field(default_factory=list)
 
     def summary(self) -> str:
         checked = f"checked {self.links} links on {self.pages} pages"
+        if self.external and not self.fetched:
+            checked += f" ({self.external} external ones not fetched; --external fetches them)"
         if not self.broken:
             return f"{checked}: no broken links"
         pages = len({b.page for b in self.broken})
@@ -105,6 +108,7 @@ def find_broken_links(folder: Path, site_url: str = "", external: bool = False,
             report.broken.append(BrokenLink(page, link, reason))
     report.external = len(outside)
     if external and outside:
+        report.fetched = True
         report.broken.extend(_fetch_all(outside, timeout))
     return report
 
