@@ -62,7 +62,8 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"created a new site in {target}/ ({len(written)} files)")
     for name in kept:
         print(f"  kept your existing {name}")
-    print(f"next:\n  cd {target}\n"
+    move = "" if target.resolve() == Path.cwd().resolve() else f"  cd {target}\n"
+    print(f"next:\n{move}"
           "  edit content/site.yaml (your name, the site's url) and content/pages/about.md\n"
           "  site-builder serve       # preview at http://127.0.0.1:8000\n"
           "  site-builder deploy      # publish to GitHub Pages (see README.md)")
