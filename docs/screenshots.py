@@ -5,15 +5,15 @@ Usage: .venv/bin/python docs/screenshots.py [output folder]   (needs /usr/bin/ch
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+from browser import CHROMIUM, serve_folder  # noqa: E402  (the tests' own static server)
+
 PAGES = {
     "home": "",
     "publications": "publications/",
@@ -22,27 +22,21 @@ PAGES = {
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def main(site: Path) -> None:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+    shots = [(name, path, device, width, "light") for name, path in PAGES.items()
+             for device, width in WIDTHS.items()]
+    shots.append(("publications", "publications/?q=poisoning", "desktop", 1280, "dark"))
+    with serve_folder(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                              args=["--no-sandbox", "--disable-gpu"])
-        for name, path in PAGES.items():
-            for device, width in WIDTHS.items():
-                page = browser.new_page(viewport={"width": width, "height": 900 if width > 400 else 780})
-                page.goto(base + path)
-                page.screenshot(path=str(HERE / "screenshots" / f"{name}-{device}.png"))
-                page.close()
+        for name, path, device, width, scheme in shots:
+            page = browser.new_page(viewport={"width": width, "height": 900 if width > 400 else 780},
+                                    color_scheme=scheme)
+            page.goto(base + path)
+            suffix = "-dark" if scheme == "dark" else ""
+            page.screenshot(path=str(HERE / "screenshots" / f"{name}-{device}{suffix}.png"))
+            page.close()
         browser.close()
-    server.shutdown()
 
 
 if __name__ == "__main__":

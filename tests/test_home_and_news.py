@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from bs4 import BeautifulSoup
 
-from conftest import MINIMAL_CONFIG, paper_file, run_cli
+from conftest import MINIMAL_CONFIG, REPO, paper_file, run_cli
 
 
 def build(content, output):
@@ -97,3 +100,11 @@ def test_long_author_list_keeps_every_name_in_the_html_and_the_owner_outside_the
     folded = [[a.get_text() for a in run.select(".p-author")] for run in names.select(".more-authors")]
     assert folded == [[f"Author {n}" for n in range(4, 8)], ["Author 9", "Author 10"]]
     assert names.select_one(".more-count")["data-count"] == "6"
+
+
+def test_the_inline_theme_script_is_the_same_everywhere_and_its_csp_hash_is_in_the_readme(example_output):
+    scripts = {script.string for page in example_output.rglob("*.html")
+               for script in html(page).select("head script:not([src]):not([type])")}
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts.pop().encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in (REPO / "README.md").read_text()
