@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 
 import yaml
 
@@ -81,6 +83,14 @@ def test_workflow_builds_and_publishes_with_the_official_pages_actions(tmp_path)
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert deploy["environment"]["name"] == "github-pages"
+
+
+def test_workflow_is_valid_for_github(tmp_path):
+    """Checked against the GitHub workflow schema that check-jsonschema ships (no network)."""
+    workflow = init_site(tmp_path) / ".github/workflows/pages.yml"
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                             "vendor.github-workflows", str(workflow)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_init_refuses_a_non_empty_folder_unless_forced(tmp_path):
