@@ -173,3 +173,20 @@ def test_an_unreachable_remote_is_reported_and_nothing_is_published(site, tmp_pa
     assert result.stderr.startswith(f"error: cannot fetch 'gh-pages' from 'origin' ({tmp_path / 'gone.git'}): ")
     assert result.stderr.count("\n") == 1
     assert git(site, "for-each-ref") == refs
+
+
+def test_deploys_from_two_clones_follow_each_other_without_force(site, tmp_path):
+    git(site, "push", "-q", "origin", "main")
+    laptop = tmp_path / "laptop"
+    git(tmp_path, "clone", "-q", str(tmp_path / "origin.git"), str(laptop))
+    assert deploy(site).returncode == 0
+    about = laptop / "content" / "pages" / "about.md"
+    about.write_text(about.read_text() + "\nWritten on the laptop.\n")
+    git(laptop, "commit", "-q", "-am", "From the laptop")
+    from_laptop = deploy(laptop)
+    assert from_laptop.returncode == 0, from_laptop.stderr
+    assert deploy(site).returncode == 0, "the first clone publishes on top of the laptop's commit"
+    clone = published(site, tmp_path)
+    assert git(clone, "rev-list", "--count", "HEAD") == "3"
+    assert "Written on the laptop." not in (clone / "index.html").read_text()
+    assert "Written on the laptop." in git(clone, "show", "HEAD~1:index.html")
