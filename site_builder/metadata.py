@@ -186,12 +186,17 @@ def paper_jsonld(pub: Publication, config: SiteConfig, image: str = "") -> dict[
 
 
 def home_jsonld(site: Site) -> dict[str, Any]:
-    """The owner as a Person (sameAs: the external links in the site's menu) and the WebSite."""
+    """The owner as a Person (sameAs: the profile links, then external links in the menu) and
+    the WebSite."""
     config = site.config
     person = _person(config.owner.name or config.title, config.url)
-    profiles = [item.path for item in config.nav if item.path.startswith(("http://", "https://"))]
-    if profiles:
-        person["sameAs"] = profiles
+    links = [p.url for p in config.profiles] + [item.path for item in config.nav]
+    same_as = [url for url in dict.fromkeys(links) if url.startswith(("http://", "https://"))]
+    emails = [p.url.removeprefix("mailto:") for p in config.profiles if p.url.startswith("mailto:")]
+    organization = {"@type": "Organization", "name": config.affiliation} if config.affiliation else None
+    details = {"sameAs": same_as, "email": emails[0] if emails else "", "affiliation": organization,
+               "image": absolute_url(config.photo, config)}
+    person.update((key, value) for key, value in details.items() if value)
     if config.url:
         person["@id"] = config.url + "#person"
     website: dict[str, Any] = {"@type": "WebSite", "name": config.title}

@@ -159,10 +159,19 @@ def test_paper_description_is_the_abstracts_first_sentence(example_output):
 
 def test_home_page_has_person_and_website(example_output):
     site = yaml.safe_load((EXAMPLE_CONTENT / "site.yaml").read_text())
-    (data,) = json_ld(soup(example_output / "index.html"))
+    home = soup(example_output / "index.html")
+    (data,) = json_ld(home)
     person, website = data["@graph"]
     assert person["@type"] == "Person" and person["name"] == site["owner"]["name"]
     assert person["url"] == site["url"]
+    # sameAs: the profile links the home page shows (e-mail apart), in the same order.
+    shown = [a["href"] for a in home.select("a.profile") if not a["href"].startswith("mailto:")]
+    assert len(shown) == len([k for k in site.get("profiles") or {} if k != "email"])
+    assert person.get("sameAs", []) == shown
+    if site.get("profiles", {}).get("email"):
+        assert person["email"] == site["profiles"]["email"]
+    if site.get("affiliation"):
+        assert person["affiliation"] == {"@type": "Organization", "name": site["affiliation"]}
     assert website["@type"] == "WebSite" and website["name"] == site["title"]
     assert website["url"] == site["url"] and website["description"] == site["description"]
     assert website["author"] == {"@id": person["@id"]}
