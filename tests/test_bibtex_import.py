@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import bibtexparser
 from bs4 import BeautifulSoup
 
-from conftest import MINIMAL_CONFIG, need_shared, run_cli
+from conftest import MINIMAL_CONFIG, REPO, need_shared, run_cli
 from site_builder.frontmatter import read_source
 
 REFS = """---
@@ -133,6 +137,29 @@ def test_non_utf8_file_and_missing_file_are_clear_errors(tmp_path):
 def test_no_progress_bar_when_not_on_a_terminal(tmp_path):
     content, source = site(tmp_path)
     assert "\r" not in do_import(source, content / "papers").stderr
+
+
+def test_progress_bar_on_a_terminal_for_large_files(tmp_path):
+    """stderr is a real pseudo-terminal here, as when a user runs the command."""
+    ngram = need_shared("corpus", "ngram-lab-papers.bib")
+    controller, terminal = pty.openpty()
+    result = subprocess.run([sys.executable, "-m", "site_builder", "import", str(ngram), "--into",
+                             str(tmp_path / "papers")], cwd=REPO, stdout=subprocess.PIPE, stderr=terminal,
+                            text=True, timeout=120)
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal is closed once everything was read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(controller)
+    assert result.returncode == 0
+    assert "\r[##############################] 230/230 papers" in seen.decode()
+    assert "230 added" in result.stdout
 
 
 def test_large_file_imports_and_builds_in_seconds(tmp_path):
