@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from site_builder.aas_journals import AAS_JOURNALS
 from site_builder.bibtex import VENUE_FIELDS
@@ -116,12 +116,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:160]
 
 
-def bib_papers(entries: list[BibEntry], taken: set[str] = frozenset()) -> tuple[list[BibPaper], list[str]]:
-    """Entries with a title and a year, each under a unique safe slug; a message for each skipped one."""
+def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {}) -> tuple[list[BibPaper], list[str]]:
+    """Entries with a title and a year, each under a unique safe slug; a message for each skipped one.
+
+    `earlier` holds the papers of the files read before, whose slugs and keys are taken."""
     papers: list[BibPaper] = []
     problems: list[str] = []
-    used: set[str] = set(taken)
-    keys: set[str] = set()
+    used: set[str] = set(earlier)
+    other_files = {paper.key: paper.entry.path for paper in earlier.values()}
+    keys: set[str] = set(other_files)
     for entry in entries:
         missing = [name for name in ("title", "year") if not entry.get(name).strip("{} ")]
         if missing:
@@ -135,6 +138,9 @@ def bib_papers(entries: list[BibEntry], taken: set[str] = frozenset()) -> tuple[
         used.add(slug)
         key = slug if entry.key in keys else entry.key
         keys.add(key)
+        if entry.key in other_files:
+            problems.append(f"{entry.place}: key '{entry.key}' is also used in {other_files[entry.key]}; "
+                            f"this paper is published and exported as '{slug}'")
         meta, abstract, unmapped = front_matter(entry)
         meta["bibtex_key"] = key
         papers.append(BibPaper(entry, slug, meta, abstract, unmapped, key))
@@ -237,7 +243,7 @@ def load_bib_papers(paths: list[Path], warnings: list[str]) -> dict[str, BibPape
     papers: dict[str, BibPaper] = {}
     for path in paths:
         entries, problems = read_bib(path)
-        found, skipped = bib_papers(entries, taken=set(papers))
+        found, skipped = bib_papers(entries, earlier=papers)
         warnings.extend(problems + skipped)
         papers.update((paper.slug, paper) for paper in found)
     return papers

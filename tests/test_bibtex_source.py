@@ -222,3 +222,21 @@ def test_non_utf8_bib_file_is_a_clear_error_and_keeps_the_old_output(make_site, 
     assert re.fullmatch(r"error: .*refs\.bib:10: the file is not UTF-8 text; save it with UTF-8 encoding\n",
                         result.stderr)
     assert (output / "papers/first/index.html").read_bytes() == before
+
+
+def test_hugoblox_cite_files_same_key_in_two_files_and_latex_abstract(make_site, tmp_path):
+    bundles = need_shared("corpus", "hugoblox")
+    files = {f"{folder.name}.bib": (folder / "cite.bib").read_text(encoding="utf-8")
+             for folder in sorted(bundles.iterdir())}
+    result, output = build(make_site, tmp_path, files)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"wowchemy-2022-template-conference-paper\.bib:1: key 'example1' is also used in .*"
+                     r"hugoblox-template-conference-paper\.bib; this paper is published and exported as "
+                     r"'example1-2'", result.stderr)
+    keys = [e.key for e in bibtexparser.parse_file(str(output / "publications.bib")).entries]
+    assert sorted(keys) == ["example1", "example1-2", "liu_bounds_2025"]
+    summary = page(output / "papers/liu-bounds-2025/index.html").select_one(".p-summary")
+    assert [em.get_text() for em in summary.find_all("em")][:2] == ["f", "g"] and summary.find("math")
+    for math in summary.find_all("math"):
+        math.decompose()
+    assert not re.search(r"\\[A-Za-z]|[{}$]", summary.get_text())
