@@ -54,7 +54,8 @@ def main() -> int:
     report("save -> paper and publications pages on disk", to_all, 50)
     report("save -> browser reloaded (load event)", to_reload, 300)
     if rebuild_times:
-        print(f"(the server's own rebuild time: median {statistics.median(rebuild_times):.0f} ms)")
+        print(f"(the server's own rebuild time: median {statistics.median(rebuild_times):.0f} ms; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     return 0
 
 

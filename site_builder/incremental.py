@@ -25,8 +25,8 @@ from site_builder.render import Renderer
 from site_builder.theme import Theme, make_environment, static_files
 from site_builder.writer import remove_folders, update_files, write_site
 
-# Folders whose only content files are Markdown files (content.load_publications / load_pages).
-_MARKDOWN_FOLDERS = ("papers", "pages")
+# Folders that hold only Markdown and BibTeX content files (content.load_publications / load_pages).
+_CONTENT_FOLDERS = ("papers", "pages")
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,13 @@ class Rebuild:
         return bool(self.files or self.removed)
 
     def summary(self) -> str:
-        took = f"in {self.seconds * 1000:.0f} ms"
+        took = f"{self.seconds * 1000:.0f} ms"
         if self.everything:
-            return f"built the whole site ({self.files} files) {took}"
+            return f"built the whole site ({self.files} files) in {took}"
         if not self.changed:
             return f"no page changed ({took})"
         names = [*self.written, *(f"{folder}/ (removed)" for folder in self.removed)]
-        return f"rebuilt {', '.join(names)} {took}"
+        return f"rebuilt {', '.join(names)} in {took}"
 
 
 class LiveSite:
@@ -90,8 +90,8 @@ class LiveSite:
         parts = target.relative_to(content).parts
         if any(part.startswith(".") for part in parts):
             return False
-        if len(parts) > 1 and parts[0] in _MARKDOWN_FOLDERS:
-            return target.suffix == ".md"
+        if len(parts) > 1 and parts[0] in _CONTENT_FOLDERS:
+            return target.suffix in (".md", ".bib")
         return True
 
     def rebuild(self, changed: Iterable[str] = ()) -> Rebuild:

@@ -325,3 +325,18 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_remembers_the_edit(copy_e
     result = live.rebuild({str(broken.absolute())})  # only the fixed file is reported ...
     assert "papers/lowkey/index.html" in result.written  # ... but the earlier edit is not lost
     assert "Another Edit" in (live.output / "papers" / "lowkey" / "index.html").read_text()
+
+
+def test_a_bib_file_among_the_papers_is_watched_and_rebuilt(copy_example, tmp_path):
+    live = _live_site(copy_example)
+    bib = copy_example / "papers" / "more.bib"
+    bib.write_text("@article{bibonly2024,\n  title = {A Paper Only in BibTeX},\n"
+                   "  author = {Goldblum, Micah},\n  journal = {Journal},\n  year = {2024}\n}\n")
+    assert live.is_source(str(bib.absolute()))
+    assert not live.is_source(str((copy_example / "papers" / ".more.bib.swp").absolute()))
+    live.rebuild({str(bib.absolute())})
+    assert "A Paper Only in BibTeX" in (live.output / "publications" / "index.html").read_text()
+    fresh = tmp_path / "fresh"
+    assert run_cli("build", "--content", str(copy_example), "--output", str(fresh),
+                   cwd=copy_example.parent).returncode == 0
+    assert tree_digest(live.output) == tree_digest(fresh)
