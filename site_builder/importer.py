@@ -28,6 +28,7 @@ from site_builder.papers import publication_from_source
 FIELD_ORDER = ("title", "authors", "year", "month", "venue", "venue_short", "volume", "issue", "pages",
                "publisher", "doi", "arxiv", "note", "award", "selected", "tags", "links", "bibtex_type",
                "bibtex_key", "bibtex")
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is ~10x faster
 _HASH_LINE = re.compile(r"^import_hash: *([0-9a-f]+) *\n", re.MULTILINE)
 
 
@@ -81,7 +82,8 @@ def _checked(papers: list[BibPaper], warnings: list[str]) -> list[BibPaper]:
 def markdown_file(paper: BibPaper, origin: str) -> str:
     """The paper as a Markdown file: front matter in a fixed order, the abstract as the body."""
     meta: dict[str, Any] = {key: paper.meta[key] for key in FIELD_ORDER if key in paper.meta}
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    front = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
+                      default_flow_style=False)
     text = (f"---\n# Imported from {origin} by `site-builder import`. Edit freely: once edited, a later\n"
             f"# import leaves this file alone (unless --force).\n{front}---\n")
     abstract = paper.abstract.strip()
