@@ -79,6 +79,11 @@ def absolute_url(link: str, config: SiteConfig, page_path: str = "") -> str:
     return urljoin(config.url + page_path, link)
 
 
+def card_image(url: str) -> str:
+    """The image for Open Graph and Twitter cards: '' for SVG, which their previews do not show."""
+    return "" if url.lower().split("?", 1)[0].endswith(".svg") else url
+
+
 def doi_of(pub: Publication) -> str:
     match = _DOI.search(pub.link("doi"))
     return match.group(1) if match else ""

@@ -126,6 +126,7 @@ def test_every_example_paper_page_has_a_scholarly_article(example_output):
         assert article["url"] == f"{EXAMPLE_URL}papers/{source.stem}/"
         assert article.get("award", "") == meta.get("award", "")
         assert article.get("keywords", "") == ", ".join(meta.get("tags") or [])
+        assert article.get("image", "") == (EXAMPLE_URL + meta["image"] if meta.get("image") else "")
         doi, arxiv = written_ids(meta)
         same_as = ([f"https://doi.org/{doi}"] if doi else []) + ([f"https://arxiv.org/abs/{arxiv}"] if arxiv else [])
         assert article.get("sameAs", []) == same_as, source
@@ -143,8 +144,12 @@ def test_every_example_page_has_canonical_open_graph_and_twitter_tags(example_ou
         assert prop(page, "og:title") == metas(page, "twitter:title")[0]
         assert prop(page, "og:description") == metas(page, "description")[0] == \
             metas(page, "twitter:description")[0]
-        assert metas(page, "twitter:card") == ["summary"]  # the example has no image
-        assert prop(page, "og:image") is None
+        meta = front_matter(EXAMPLE_CONTENT / "papers" / f"{path.parent.name}.md")[0] \
+            if path.parent.parent.name == "papers" else {}
+        image = meta.get("image", "")
+        card = EXAMPLE_URL + image if image and not image.endswith(".svg") else None  # no SVG cards
+        assert prop(page, "og:image") == card
+        assert metas(page, "twitter:card") == ["summary_large_image" if card else "summary"]
         assert page.select_one('link[rel="alternate"][type="application/atom+xml"]')
 
 
@@ -245,7 +250,8 @@ FULL = paper_file(
 )
 BARE = paper_file("A Bare Preprint", year=2022, authors=("Ada Lovelace",), body="Just text.", month="may")
 CONFERENCE = paper_file("A Conference Paper", year=2021, venue="International Conference on Things (ICT)",
-                        venue_short="ICT", links="{pdf: 'https://example.com/c.pdf'}", pages='"7"')
+                        venue_short="ICT", links="{pdf: 'https://example.com/c.pdf'}", pages='"7"',
+                        image="https://example.com/c.svg")
 
 
 @pytest.fixture
@@ -307,6 +313,9 @@ def test_conference_paper_tags(variants):
     assert metas(page, "citation_conference_title") == ["International Conference on Things (ICT)"]
     assert metas(page, "citation_pdf_url") == ["https://example.com/c.pdf"]
     assert metas(page, "citation_firstpage") == ["7"] and metas(page, "citation_lastpage") == []
+    # Card previews do not show SVG: the site's default image stands in; JSON-LD keeps the SVG.
+    assert prop(page, "og:image") == metas(page, "twitter:image")[0] == "https://example.org/lab/assets/site.png"
+    assert json_ld(page)[0]["image"] == "https://example.com/c.svg"
 
 
 def test_variant_feed_and_sitemap_dates(variants):
