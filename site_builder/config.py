@@ -130,7 +130,7 @@ def _owner(value: Any, problems: list[str]) -> Owner:
 
 def _nav(value: Any, problems: list[str]) -> tuple[NavItem, ...]:
     if value is None:
-        return (NavItem("Home", ""), NavItem("Publications", "publications/"))
+        return ()  # the theme builds the menu from the pages (render.site_nav)
     if not isinstance(value, list):
         problems.append("'nav' must be a list of {title, url} entries")
         return ()

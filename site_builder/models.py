@@ -67,7 +67,7 @@ class SiteConfig:
     owner: Owner
     description: str = ""
     url: str = ""  # absolute base URL ending in '/', or '' when unknown
-    nav: tuple[NavItem, ...] = ()
+    nav: tuple[NavItem, ...] = ()  # as written in site.yaml; () lets the theme build it
     theme: str = "default"
     language: str = "en"
     bio: str = ""

@@ -13,7 +13,7 @@ from site_builder import metadata
 from site_builder.bibtex import bibtex_string
 from site_builder.errors import ThemeError
 from site_builder.markup import first_sentence, html_to_text
-from site_builder.models import LINK_ORDER, Publication, Site
+from site_builder.models import LINK_ORDER, NavItem, Publication, Site
 
 
 def relative_root(output_path: str) -> str:
@@ -35,13 +35,23 @@ def ordered_links(pub: Publication):
     return sorted(pub.links, key=lambda link: (rank.get(link.label, len(rank)), link.label))
 
 
+def site_nav(site: Site) -> tuple[NavItem, ...]:
+    """The menu: site.yaml's 'nav', else Home, Publications, the pages by nav_order, and News."""
+    if site.config.nav:
+        return site.config.nav
+    pages = tuple(NavItem(page.title, page.url_path) for page in site.pages)
+    news = (NavItem("News", "news/"),) if site.news else ()
+    return (NavItem("Home", ""), NavItem("Publications", "publications/"), *pages, *news)
+
+
 class Renderer:
     """Renders every page of one site with one Jinja environment."""
 
     def __init__(self, site: Site, env: jinja2.Environment):
         self.site = site
         self.env = env
-        env.globals.update(site=site, config=site.config, ordered_links=ordered_links, metadata=metadata)
+        env.globals.update(site=site, config=site.config, ordered_links=ordered_links, metadata=metadata,
+                           nav=site_nav(site))
         env.filters["root_links"] = root_links
         self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
         self.listed: list[str] = []  # address of every HTML page rendered so far, for the sitemap

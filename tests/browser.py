@@ -26,17 +26,31 @@ def need_chromium() -> None:
         pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run the browser tests")
 
 
+_shared: dict = {}  # one Playwright and one Chromium for the whole run
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """One Chromium for the whole session; each test opens its own context or page."""
-    need_chromium()
-    from playwright.sync_api import sync_playwright
+    """One Chromium for the whole session; each test opens its own context or page.
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
+    Modules import this fixture by name, and pytest then keeps one instance per module; they all
+    share the same browser, because Playwright's sync API allows one running instance per thread.
+    """
+    need_chromium()
+    if not _shared:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _shared["playwright"] = playwright
+        _shared["browser"] = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                        args=["--no-sandbox", "--disable-gpu"])
+        owner = True
+    else:
+        owner = False
+    yield _shared["browser"]
+    if owner:  # session fixtures end together, at the end of the run
+        _shared.pop("browser").close()
+        _shared.pop("playwright").stop()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -200,6 +200,8 @@ def test_author_mappings_mark_equal_and_corresponding(make_site, tmp_path):
     assert people[1].select_one("a")["href"] == "https://b.example"
     assert [p.select_one("sup").get_text() for p in people] == ["*", "*", "†"]
     assert "Equal contribution" in page.select_one(".legend").get_text()
+    paper = BeautifulSoup((output / "papers" / "a" / "index.html").read_text(), "html5lib")
+    assert paper.select_one(".legend").get_text() == "* Equal contribution · † Corresponding author"
 
 
 def test_escaping_of_untrusted_text(make_site, tmp_path):

@@ -108,3 +108,30 @@ def test_the_inline_theme_script_is_the_same_everywhere_and_its_csp_hash_is_in_t
     assert len(scripts) == 1
     digest = base64.b64encode(hashlib.sha256(scripts.pop().encode()).digest()).decode()
     assert f"'sha256-{digest}'" in (REPO / "README.md").read_text()
+
+
+def test_without_nav_the_menu_lists_the_pages_by_nav_order_and_marks_the_current_one(make_site, tmp_path):
+    content = make_site({
+        "papers/a.md": paper_file("A"),
+        "pages/teaching.md": "---\ntitle: Teaching\nnav_order: 2\n---\nCourses.\n",
+        "pages/cv.md": "---\ntitle: CV\nnav_order: 1\n---\nPositions.\n",
+        "news/x.md": "---\ndate: 2024-01-01\n---\nHello.\n",
+    })
+    output = tmp_path / "out"
+    assert build(content, output).returncode == 0
+    page = html(output / "teaching" / "index.html")
+    menu = [(a.get_text(), a["href"]) for a in page.select(".site-nav a")]
+    assert menu == [("Home", "../"), ("Publications", "../publications/"), ("CV", "../cv/"),
+                    ("Teaching", "../teaching/"), ("News", "../news/")]
+    assert page.select_one(".site-nav a[aria-current=page]").get_text() == "Teaching"
+
+
+def test_a_paper_image_is_a_thumbnail_in_the_listing(make_site, tmp_path):
+    content = make_site({"papers/a.md": paper_file("A", image="assets/a.png"), "papers/b.md": paper_file("B")})
+    output = tmp_path / "out"
+    assert build(content, output).returncode == 0
+    page = html(output / "publications" / "index.html")
+    thumb = page.select_one("#a img.thumb")
+    assert thumb["src"] == "../assets/a.png" and thumb["alt"] == ""  # the title beside it says it all
+    assert thumb["width"] and thumb["height"]  # no layout shift while it loads
+    assert not page.select("#b img")
