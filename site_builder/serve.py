@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import gc
 import html
 import logging
 import os
@@ -179,6 +180,8 @@ class Rebuilder:
             print(f"warning: {warning}", file=sys.stderr, flush=True)
         print(result.summary(), flush=True)
         self.status.error = None
+        if result.everything:
+            _exempt_from_gc()
         return result.changed or had_error
 
     def _fail(self, message: str) -> None:
@@ -188,6 +191,15 @@ class Rebuilder:
     def _reload(self) -> None:
         if self._loop is not None:
             self._loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
+def _exempt_from_gc() -> None:
+    """After a full build: collect the previous build's garbage, then leave what remains (the kept
+    model, the compiled templates) out of later collections, so that a small rebuild is not held
+    up by a full collection pass over the whole site."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _stat(path: str) -> tuple | None:
