@@ -216,7 +216,7 @@ class _Walk:
         return "".join(markup), "".join(text)
 
     def node(self, node) -> tuple[str, str]:
-        latexwalker, _, to_text, _ = _tools()
+        latexwalker = _tools()[0]
         if node is None:
             return "", ""
         if isinstance(node, latexwalker.LatexCharsNode):
@@ -232,8 +232,19 @@ class _Walk:
                 return converted
         if isinstance(node, latexwalker.LatexCommentNode):
             return "", ""
-        text = to_text.nodelist_to_text([node]).translate(_UNSWAP)
+        text = self.spelled([node])
         return html.escape(text, quote=False), text
+
+    def spelled(self, nodes) -> str:
+        """pylatexenc's text for these nodes; for a command it cannot spell (one missing its
+        arguments, say) the text of whatever arguments it has."""
+        to_text = _tools()[2]
+        try:
+            return to_text.nodelist_to_text(nodes).translate(_UNSWAP)
+        except Exception:  # pylatexenc's text conversion raises on some malformed input
+            args = [arg for node in nodes if getattr(node, "nodeargd", None) is not None
+                    for arg in node.nodeargd.argnlist or ()]
+            return "".join(self.node(arg)[1] for arg in args)
 
     def argument(self, node, number: int):
         args = node.nodeargd.argnlist if node.nodeargd is not None else []
@@ -276,8 +287,7 @@ class _Walk:
         if len(verbatim) < len(opening) + len(closing) or not verbatim.endswith(closing):
             return html.escape(verbatim, quote=False), verbatim  # a lone '$' is a dollar sign
         tex = verbatim[len(opening):len(verbatim) - len(closing)]
-        _, _, to_text, _ = _tools()
-        text = " ".join(to_text.nodelist_to_text(node.nodelist).translate(_UNSWAP).split())
+        text = " ".join(self.spelled(node.nodelist).split())
         display = "block" if node.displaytype == "display" else "inline"
         mathml = _mathml(tex.strip(), display)
         if mathml is None:

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from browser import browser, serve_folder  # noqa: F401
@@ -162,3 +164,27 @@ def test_mathml_is_laid_out_by_chromium(browser, make_site, tmp_path):  # noqa: 
     assert len(boxes) == 2
     for is_mathml, width, height in boxes:
         assert is_mathml and width > 5 and height > 5
+
+
+LATEX_PIECES = [r"\href", r"\url", r"\emph", r"\em", "{", "}", "$", "$$", r"\(", r"\)", r"\begin{itemize}",
+                r"\end{itemize}", r"\item", "\\'", '\\"', "~", "--", "``", "''", "%", "&", "#", "_", "^", r"\frac",
+                r"\sqrt", "a", "b c", "\n\n", r"\textbf", "\\\\", r"\verb|x|", r"\input", r"\ensuremath",
+                r"\cite{x}", r"\footnote{", r"\v", r"\i", r"\%", "<sub>", "</sub>", "<script>", "javascript:",
+                r"\newcommand", "\\begin{", r"\left(", "\"", "<b onclick=x>"]
+ALLOWED_TAGS = {"em", "strong", "code", "sup", "sub", "a", "i", "b", "p"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LATEX_PIECES), min_size=1, max_size=14).map("".join))
+def test_any_latex_gives_inert_html_and_never_raises(value):
+    """Malformed LaTeX (pylatexenc raises on some) still converts: escaped text, known tags only."""
+    for markdown, rich in ((False, latex_to_rich(value)),
+                           (True, markdown_with_latex(value, MarkdownRenderer().to_html))):
+        soup = BeautifulSoup(rich.html, "html.parser")
+        for tag in soup.find_all(True):
+            if tag.find_parent("math") is not None or tag.name == "math":
+                continue
+            assert markdown or tag.name in ALLOWED_TAGS, rich.html  # Markdown adds its own (h1, ul ...)
+            assert not any(name.startswith("on") for name in tag.attrs), rich.html
+            href = tag.get("href", "")
+            assert href.startswith(("http://", "https://", "mailto:")) or ":" not in href, rich.html
