@@ -86,8 +86,16 @@
 
   restoreFromUrl();
   apply();
-  form.addEventListener("input", function () { saveToUrl(apply()); });
-  form.addEventListener("change", function () { saveToUrl(apply()); });
+  // The list follows every keystroke; the address waits for a pause in typing (browsers throttle
+  // history updates, and the address bar need not change on every letter).
+  var pending = 0;
+  function update() {
+    var s = apply();
+    clearTimeout(pending);
+    pending = setTimeout(function () { saveToUrl(s); }, 300);
+  }
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  form.addEventListener("reset", function () { setTimeout(function () { saveToUrl(apply()); }, 0); });
+  form.addEventListener("reset", function () { setTimeout(update, 0); });
 })();
