@@ -8,6 +8,7 @@ left exactly as written.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ from site_builder.models import Owner, Publication
 
 if TYPE_CHECKING:
     from site_builder.bibtex_in import BibPaper
+
+_LINK_TAG = re.compile(r"</?a\b[^>]*>")
 
 
 def render_latex(pub: Publication, source: SourceFile, markdown: MarkdownRenderer, owner: Owner,
@@ -44,8 +47,9 @@ def render_latex(pub: Publication, source: SourceFile, markdown: MarkdownRendere
     title = convert("title", pub.title)
     if title is not None:
         changes["title"] = title.text
-        if title.html != html.escape(title.text, quote=False):
-            changes["title_html"] = title.html
+        title_html = _LINK_TAG.sub("", title.html)  # a title is itself a link in listings
+        if title_html != html.escape(title.text, quote=False):
+            changes["title_html"] = title_html
     for key in ("venue", "venue_short", "award"):
         rich = convert(key, getattr(pub, key))
         if rich is not None:

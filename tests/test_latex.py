@@ -188,3 +188,14 @@ def test_any_latex_gives_inert_html_and_never_raises(value):
             assert not any(name.startswith("on") for name in tag.attrs), rich.html
             href = tag.get("href", "")
             assert href.startswith(("http://", "https://", "mailto:")) or ":" not in href, rich.html
+
+
+def test_a_link_in_a_title_stays_text_because_the_title_is_a_link(make_site, tmp_path):
+    content = make_site({"papers/u.md": "---\ntitle: 'Code at \\url{https://example.org/x} for \\emph{all}'\n"
+                                        "year: 2024\n---\nAbstract.\n"})
+    result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    listing = BeautifulSoup((tmp_path / "out/publications/index.html").read_text(encoding="utf-8"), "html.parser")
+    title = listing.select_one("#u .p-name")
+    assert [a["href"] for a in title.find_all("a")] == ["../papers/u/"]
+    assert title.get_text() == "Code at https://example.org/x for all" and title.find("em")
