@@ -274,6 +274,7 @@ def test_search_keeps_up_with_typing_at_1000_papers(browser, tmp_path):
 # and forces style and layout, as the browser must before it can paint the next frame.
 KEYSTROKES_JS = """text => {
   const input = document.getElementById('f-q');
+  input.focus();
   const times = [];
   const step = value => {
     const start = performance.now();

@@ -15,23 +15,32 @@
     return el ? el.textContent : "";
   }
 
-  var entries = Array.prototype.map.call(document.querySelectorAll("article.publication"), function (a) {
-    return {
-      el: a,
-      shown: true,
-      text: fold([".pub-body > .p-name", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
-        .map(function (s) { return textOf(a, s); }).join(" ")),
-      year: textOf(a, ".dt-published"),
-      venue: textOf(a, ".badge") || textOf(a, ".p-publication"),  // as the venue list names it
-      tags: (a.dataset.tags || "").split("|"),
-      selected: a.classList.contains("selected")
-    };
-  });
-  var sections = Array.prototype.map.call(document.querySelectorAll("section.year"), function (s) {
-    var link = document.querySelector('.year-index a[href="#' + s.id + '"]');
-    return { el: s, entries: entries.filter(function (e) { return s.contains(e.el); }),
-             item: link && link.parentElement };
-  });
+  // Built on first use (a filter in the address, or the reader's first input), not on page load.
+  var entries = null;
+  var sections = null;
+  function buildIndex() {
+    var byElement = new Map();
+    entries = Array.prototype.map.call(document.querySelectorAll("article.publication"), function (a) {
+      var entry = {
+        el: a,
+        shown: true,
+        text: fold([".pub-body > .p-name", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
+          .map(function (s) { return textOf(a, s); }).join(" ")),
+        year: textOf(a, ".dt-published"),
+        venue: textOf(a, ".badge") || textOf(a, ".p-publication"),  // as the venue list names it
+        tags: (a.dataset.tags || "").split("|"),
+        selected: a.classList.contains("selected")
+      };
+      byElement.set(a, entry);
+      return entry;
+    });
+    sections = Array.prototype.map.call(document.querySelectorAll("section.year"), function (s) {
+      var link = document.querySelector('.year-index a[href="#' + s.id + '"]');
+      return { el: s, item: link && link.parentElement,
+               entries: Array.prototype.map.call(s.querySelectorAll("article.publication"),
+                                                 function (a) { return byElement.get(a); }) };
+    });
+  }
 
   function state() {
     var data = {};
@@ -44,6 +53,7 @@
   }
 
   function apply() {
+    if (!entries) buildIndex();
     var s = state();
     var terms = fold(s.q || "").split(/\s+/).filter(Boolean);
     var count = 0;
@@ -84,8 +94,10 @@
     });
   }
 
-  restoreFromUrl();
-  apply();
+  if (location.search) {
+    restoreFromUrl();
+    apply();
+  }
   // The list follows every keystroke; the address waits for a pause in typing (browsers throttle
   // history updates, and the address bar need not change on every letter).
   var pending = 0;
@@ -94,6 +106,7 @@
     clearTimeout(pending);
     pending = setTimeout(function () { saveToUrl(s); }, 300);
   }
+  form.addEventListener("focusin", function () { if (!entries) buildIndex(); });  // before the first key
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
