@@ -98,8 +98,11 @@ def run_new(args: argparse.Namespace) -> int:
         path = new_paper(content, args.name, dt.date.today().year)
         print(f"created {path}: fill in the fields, then 'site-builder serve' to see it")
     else:
+        from site_builder.config import load_config
+
         path = new_page(content, args.name)
-        print(f"created {path}: its address is {path.stem}/; add it to 'nav' in site.yaml for the menu")
+        menu = "add it to 'nav' in site.yaml for the menu" if load_config(content).nav else "it is in the menu"
+        print(f"created {path}: its address is {path.stem}/; {menu}")
     return 0
 
 

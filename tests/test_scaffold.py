@@ -157,11 +157,15 @@ def test_new_page_becomes_a_page_of_the_site(tmp_path):
     site = init_site(tmp_path)
     result = run_cli("new", "page", "Teaching", cwd=site)
     assert result.returncode == 0, result.stderr
-    assert "teaching/" in result.stdout and "nav" in result.stdout
+    assert "its address is teaching/; it is in the menu" in result.stdout
     assert front_matter(site / "content/pages/teaching.md") == {"title": "Teaching"}
     assert run_cli("build", cwd=site).returncode == 0
     assert "<h1" in (site / "output/teaching/index.html").read_text()
+    assert 'href="teaching/"' in (site / "output/index.html").read_text()
     assert run_cli("new", "page", "teaching", cwd=site).returncode == 1
+    config = site / "content" / "site.yaml"
+    config.write_text(config.read_text() + "nav:\n  - {title: Home, url: /}\n")
+    assert "add it to 'nav' in site.yaml for the menu" in run_cli("new", "page", "cv", cwd=site).stdout
 
 
 def test_new_outside_a_site_says_where_to_run_it(tmp_path):
