@@ -43,6 +43,8 @@ from site_builder.incremental import LiveSite
 STEP_MS = 5
 DEBOUNCE_MS = 500
 QUIET_NS = 8_000_000
+EMPTY_QUIET_NS = 100_000_000  # an empty file is most likely half-way through being saved
+TIMEOUT_MS = 50  # with no change, watchfiles yields an empty batch this often
 PORT_TRIES = 10
 
 
@@ -68,8 +70,8 @@ async def _serve(server: PreviewServer, rebuilder: Rebuilder, args: argparse.Nam
     url = f"http://{_url_host(args.host)}:{port}/"
     reach = ("only this computer can open it" if args.host in ("127.0.0.1", "localhost", "::1")
              else "other computers on the network can open it")
-    print(f"serving {args.content} at {url} ({reach}); Ctrl-C stops", flush=True)
     rebuilder.start(IOLoop.current())
+    print(f"serving {args.content} at {url} ({reach}); Ctrl-C stops", flush=True)
     if args.open:
         _open_browser(url)
     stopped = asyncio.Event()
@@ -123,15 +125,18 @@ class Rebuilder:
         self.status = status
         self.debug = debug
         self._stop = threading.Event()
+        self._watching = threading.Event()
         self._thread: threading.Thread | None = None
         self._loop: IOLoop | None = None
         self._seen: dict[str, tuple | None] = {}  # path -> stat when last rebuilt from it
         self._default_filter = watchfiles.DefaultFilter()
 
     def start(self, loop: IOLoop) -> None:
+        """Start watching; returns once changes from now on are seen."""
         self._loop = loop
         self._thread = threading.Thread(target=self._watch, name="site-builder watcher", daemon=True)
         self._thread.start()
+        self._watching.wait(timeout=5)
 
     def stop(self) -> None:
         self._stop.set()
@@ -143,7 +148,11 @@ class Rebuilder:
             dirs = self.live.watched_dirs()
             try:
                 for changes in watchfiles.watch(*dirs, watch_filter=self._wanted, debounce=DEBOUNCE_MS,
-                                                step=STEP_MS, stop_event=self._stop):
+                                                step=STEP_MS, stop_event=self._stop,
+                                                rust_timeout=TIMEOUT_MS, yield_on_timeout=True):
+                    self._watching.set()  # the first yield, changes or not, means the watch is set up
+                    if not changes:
+                        continue
                     self._on_changes({path for _, path in changes})
                     if self.live.watched_dirs() != dirs:
                         break  # the theme changed: watch its folders instead
@@ -211,11 +220,14 @@ def _stat(path: str) -> tuple | None:
 
 
 def _settle(paths: set[str], limit: float = 0.5) -> None:
-    """Wait until none of these files was written in the last QUIET_NS (editors write in bursts)."""
+    """Wait until none of these files was written in the last QUIET_NS (editors write in bursts:
+    truncate, write, write again), or EMPTY_QUIET_NS for a file that is still empty."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        newest = max((stat[0] for stat in map(_stat, paths) if stat), default=0)
-        wait = newest + QUIET_NS - time.time_ns()
+        stats = [stat for stat in map(_stat, paths) if stat]
+        quiet_until = max((mtime + (EMPTY_QUIET_NS if size == 0 else QUIET_NS)
+                           for mtime, size, *_ in stats), default=0)
+        wait = quiet_until - time.time_ns()
         if wait <= 0:
             return
         time.sleep(wait / 1e9)
