@@ -121,8 +121,8 @@ class Renderer:
             raise ThemeError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
                              f"{exc.message}") from None
         except jinja2.TemplateNotFound as exc:
-            raise ThemeError(f"template '{exc.name}' not found (needed for {output_path}); "
-                             "check the name in {% extends %} or {% include %}") from None
+            raise ThemeError(f"{_template_place(exc)}: template '{exc.name}' not found (needed for "
+                             f"{output_path}); check the name in {{% extends %}} or {{% include %}}") from None
         except Exception as exc:
             raise ThemeError(f"{_template_place(exc)}: error while rendering {output_path}: "
                              f"{exc}") from None

@@ -339,3 +339,14 @@ def test_a_bib_file_among_the_papers_is_watched_and_rebuilt(copy_example, tmp_pa
     assert run_cli("build", "--content", str(copy_example), "--output", str(fresh),
                    cwd=copy_example.parent).returncode == 0
     assert tree_digest(live.output) == tree_digest(fresh)
+
+
+def test_an_unknown_template_name_is_reported_with_its_file_and_line(copy_example):
+    from site_builder.errors import SiteError
+
+    live = _live_site(copy_example)
+    override = copy_example / "theme" / "templates" / "home.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text('{% extends "base.html" %}\n{% block main %}\n{% include "nope.html" %}{% endblock %}\n')
+    with pytest.raises(SiteError, match=r"theme/templates/home\.html:3: template 'nope\.html' not found"):
+        live.rebuild({str(override.absolute())})
