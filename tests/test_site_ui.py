@@ -114,6 +114,10 @@ def test_url_holds_the_state_and_restores_the_view(page, base_url):
     assert other.input_value("#f-q") == "diffusion"
     assert other.input_value("#f-venue") == "NeurIPS"
     assert visible_ids(other) == shown
+    page.fill("#f-q", "poisoning")
+    page.locator("article.publication:visible a.u-url").first.click()  # away before the pause
+    page.go_back()
+    assert page.input_value("#f-q") == "poisoning" and "q=poisoning" in page.url
     other.goto(f"{base_url}publications/?year=1850&tag=Privacy")  # an unknown year is ignored
     assert other.input_value("#f-year") == ""
     assert all(other.eval_on_selector_all("article.publication:not([hidden])",

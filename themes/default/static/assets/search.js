@@ -107,6 +107,9 @@
     pending = setTimeout(function () { saveToUrl(s); }, 300);
   }
   form.addEventListener("focusin", function () { if (!entries) buildIndex(); });  // before the first key
+  window.addEventListener("pagehide", function () {  // leaving before the pause: keep the view
+    if (entries) { clearTimeout(pending); saveToUrl(state()); }
+  });
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
