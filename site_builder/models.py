@@ -30,6 +30,11 @@ class Owner:
         return any(wanted == _name_key(n) for n in (self.name, *self.variants))
 
 
+def _casefold_first(text: str) -> tuple[str, str]:
+    """Sort key: case-insensitive, then exact, so the order never depends on set order."""
+    return text.casefold(), text
+
+
 def _name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -175,3 +180,12 @@ class Site:
     @property
     def selected(self) -> tuple[Publication, ...]:
         return tuple(p for p in self.publications if p.selected)
+
+    @property
+    def venues(self) -> tuple[str, ...]:
+        """Every venue as listings name it (the short name, else the full one), for filters."""
+        return tuple(sorted({p.venue_short or p.venue for p in self.publications} - {""}, key=_casefold_first))
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(sorted({tag for p in self.publications for tag in p.tags}, key=_casefold_first))
