@@ -135,6 +135,9 @@ def test_saving_a_title_reloads_the_open_page_by_itself(preview, page):
     expect(page.locator("h1")).to_have_text("Warm Diffusion Reloaded", timeout=2000)
     line = preview.wait_for(r"^rebuilt ")
     assert f"papers/{PAPER}/index.html" in line and "publications/index.html" in line
+    # Ctrl-C with a browser still connected stops the server at once, without a traceback.
+    assert preview.interrupt() in (0, 130)
+    assert preview.lines[-1] == "stopped" and not any("Traceback" in line for line in preview.lines)
 
 
 def test_a_broken_file_shows_the_error_and_the_fix_brings_the_page_back(preview, page):
