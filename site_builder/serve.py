@@ -8,7 +8,9 @@ The pieces:
   everything (atomically) for a theme or config change;
 - while the last rebuild failed, the last good site stays on disk and is served with the
   error, as a one-line message naming file and line, over every page; the terminal prints the
-  same line. The next good rebuild removes it.
+  same line. The next good rebuild removes it;
+- a page that was still loading when a rebuild told browsers to reload (so it missed that)
+  asks on connecting whether a rebuild happened since it was served, and reloads if so.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathlib import Path
 import livereload
 import watchfiles
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado import web
 from tornado.ioloop import IOLoop
 
 from site_builder.errors import SiteError
@@ -111,10 +114,12 @@ def _open_browser(url: str) -> None:
 
 
 class PreviewStatus:
-    """The error of the last rebuild (None when it succeeded), shared by watcher and server."""
+    """What the watcher tells the server: the last rebuild's error (None when it succeeded) and
+    the generation, which grows with every rebuild that browsers are told to reload for."""
 
     def __init__(self) -> None:
         self.error: str | None = None
+        self.generation = 0
 
 
 class Rebuilder:
@@ -170,6 +175,7 @@ class Rebuilder:
             return  # the rest of a burst that the last rebuild already read
         self._seen.update(stats)
         if self.rebuild_now(paths):
+            self.status.generation += 1
             self._reload()
 
     def rebuild_now(self, paths) -> bool:
@@ -243,7 +249,20 @@ class PreviewServer(livereload.Server):
         logging.getLogger("tornado.access").addHandler(logging.NullHandler())  # no line per request
 
     def get_web_handlers(self, script):
-        return [(r"/(.*)", PreviewFiles, {"path": self.root, "status": self.status})]
+        return [(GENERATION_URL, GenerationHandler, {"status": self.status}),
+                (r"/(.*)", PreviewFiles, {"path": self.root, "status": self.status})]
+
+
+class GenerationHandler(web.RequestHandler):
+    """The current generation, for pages that connect after a reload was sent."""
+
+    def initialize(self, status: PreviewStatus) -> None:
+        self.status = status
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(str(self.status.generation))
 
 
 class PreviewFiles(StaticFileHandler):
@@ -257,9 +276,6 @@ class PreviewFiles(StaticFileHandler):
         self.set_header("Cache-Control", "no-store")
 
     async def get(self, path: str, include_body: bool = True) -> None:
-        error = self.status.error
-        if error is None:
-            return await super().get(path, include_body)
         self.path = self.parse_url_path(path)
         absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
         if absolute is None:
@@ -269,7 +285,7 @@ class PreviewFiles(StaticFileHandler):
         self.absolute_path = absolute  # tornado's Etag is computed from it
         with open(absolute, "rb") as handle:
             page = handle.read()
-        self._send_html(with_error(page, error), include_body)
+        self._send_html(page, include_body)
         return None
 
     def write_error(self, status_code: int, **kwargs) -> None:
@@ -277,15 +293,24 @@ class PreviewFiles(StaticFileHandler):
         reason = f"{status_code} {responses.get(status_code, 'Error')}"
         page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{reason}</title></head>'
                 f'<body><h1>{reason}</h1><p><a href="/">Home page</a></p></body></html>').encode()
-        self._send_html(with_error(page, self.status.error), True)
+        self._send_html(page, True)
 
     def _send_html(self, page: bytes, include_body: bool) -> None:
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
+        page = preview_page(page, self.status.generation, self.status.error)
         self.finish(page if include_body else b"")
 
 
+GENERATION_URL = "/__site-builder/generation"
+_HEAD_END = re.compile(rb"</head>", re.IGNORECASE)
 _BODY_TAG = re.compile(rb"<body[^>]*>", re.IGNORECASE)
+_CATCH_UP = (
+    '<script>document.addEventListener("LiveReloadConnect", function () {{'
+    ' fetch("' + GENERATION_URL + '", {{cache: "no-store"}})'
+    '.then(function (r) {{ return r.text(); }})'
+    '.then(function (g) {{ if (g !== "{generation}") location.reload(); }}); }});</script>'
+)
 _ERROR_BOX = (
     '<div id="site-builder-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;'
     "overflow:auto;box-sizing:border-box;padding:2rem;background:#fff4f4;color:#4a0000;"
@@ -297,11 +322,15 @@ _ERROR_BOX = (
 )
 
 
-def with_error(page: bytes, error: str | None) -> bytes:
-    """The page with the error shown over it, right after <body> (unchanged when error is None)."""
-    if error is None:
-        return page
-    box = _ERROR_BOX.format(message=html.escape(error)).encode()
-    match = _BODY_TAG.search(page)
-    at = match.end() if match else 0
-    return page[:at] + box + page[at:]
+def preview_page(page: bytes, generation: int, error: str | None) -> bytes:
+    """The page as the preview sends it: with a script that reloads it when it was served before
+    the latest rebuild, and the error shown over it (right after <body>) when there is one."""
+    if error is not None:
+        box = _ERROR_BOX.format(message=html.escape(error)).encode()
+        match = _BODY_TAG.search(page)
+        at = match.end() if match else 0
+        page = page[:at] + box + page[at:]
+    script = _CATCH_UP.format(generation=generation).encode()
+    match = _HEAD_END.search(page)
+    at = match.start() if match else 0
+    return page[:at] + script + page[at:]

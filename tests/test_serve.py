@@ -209,12 +209,30 @@ def test_a_taken_port_is_reported_and_the_next_one_used(copy_example):
             server.interrupt()
 
 
-def test_reload_script_only_in_served_pages_not_on_disk(preview):
+def test_reload_scripts_only_in_served_pages_not_on_disk(preview):
     status, served = preview.get(f"papers/{PAPER}/")
     assert status == 200 and "livereload.js" in served
     on_disk = (preview.output / "papers" / PAPER / "index.html").read_text()
-    assert "livereload" not in on_disk
-    assert served.replace(re.search(r"<script[^>]*>\(function\(\)\{.*?</script>", served).group(0), "") == on_disk
+    assert "livereload" not in on_disk and "LiveReloadConnect" not in on_disk
+    reload_scripts = re.findall(r"<script[^>]*>(?:\(function\(\)\{|document\.addEventListener\(\"LiveReload).*?"
+                                r"</script>", served)
+    assert len(reload_scripts) == 2
+    for script in reload_scripts:
+        served = served.replace(script, "")
+    assert served == on_disk  # what is previewed is what `build` writes
+
+
+def test_a_page_that_missed_the_reload_while_loading_catches_up(preview, page):
+    held = []
+    page.route("**/livereload.js*", lambda route: held.append(route))  # the page cannot connect yet
+    page.goto(preview.url + f"papers/{PAPER}/", wait_until="domcontentloaded")
+    start = len(preview.lines)
+    set_title(preview.content / "papers" / f"{PAPER}.md", "Changed While Loading")
+    preview.wait_for(r"^rebuilt ", start=start)  # the reload went out before the page connected
+    expect(page.locator("h1.p-name")).to_contain_text("Cold Diffusion")
+    held[0].continue_()  # now it connects, and learns that it missed a rebuild
+    page.unroute("**/livereload.js*")
+    expect(page.locator("h1.p-name")).to_have_text("Changed While Loading", timeout=2000)
 
 
 def test_a_burst_of_saves_gives_one_rebuild(preview):
