@@ -41,7 +41,11 @@ class Preview:
         self._new_line = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        serving = self.wait_for(r"^serving .* at (http://\S+) ", timeout=60)
+        try:
+            serving = self.wait_for(r"^serving .* at (http://\S+) ", timeout=60)
+        except AssertionError:
+            self.interrupt()  # leave no server behind
+            raise
         self.url = re.search(r"(http://\S+) ", serving).group(1)
         self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
 
