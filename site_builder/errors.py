@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def one_line(text: str) -> str:
+    """User text quoted inside a message must not break the message over lines."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class SiteError(Exception):
     """Any problem with the user's site that stops a build."""
 
     def __str__(self) -> str:
-        return self.args[0] if self.args else "site error"
+        return one_line(str(self.args[0])) if self.args else "site error"
 
 
 class ContentError(SiteError):
@@ -23,7 +28,7 @@ class ContentError(SiteError):
 
     def __str__(self) -> str:
         place = str(self.path) if self.line is None else f"{self.path}:{self.line}"
-        return f"{place}: {self.message}"
+        return one_line(f"{place}: {self.message}")
 
 
 class ConfigError(SiteError):
@@ -35,7 +40,7 @@ class ConfigError(SiteError):
         self.problems = problems
 
     def __str__(self) -> str:
-        return f"{self.path}: " + "; ".join(self.problems)
+        return one_line(f"{self.path}: " + "; ".join(self.problems))
 
 
 class ThemeError(SiteError):
