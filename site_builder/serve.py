@@ -275,6 +275,22 @@ class PreviewFiles(StaticFileHandler):
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
 
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        try:
+            return super().get_absolute_path(root, path)
+        except web.HTTPError as refusal:  # tornado says 403 for a path that climbs out of root
+            raise web.HTTPError(404) from refusal
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        """404 (not 403: nothing is there to see) for any path that leads out of the output
+        folder, by '..', encoded slashes or a symbolic link."""
+        real_root = os.path.realpath(root)
+        real_path = os.path.realpath(absolute_path)
+        if real_path != real_root and not real_path.startswith(real_root + os.sep):
+            raise web.HTTPError(404)
+        return super().validate_absolute_path(root, absolute_path)
+
     async def get(self, path: str, include_body: bool = True) -> None:
         self.path = self.parse_url_path(path)
         absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
