@@ -18,6 +18,7 @@ CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
     "author_limit", "footer", "cname", "image", "photo", "affiliation", "profiles", "news_count",
+    "allow_html",
 )
 # A host name for GitHub Pages' CNAME file: dot-separated labels of letters, digits and hyphens.
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
@@ -65,6 +66,10 @@ def load_config(content_dir: Path) -> SiteConfig:
     if not isinstance(news_count, int) or isinstance(news_count, bool) or news_count < 0:
         problems.append("'news_count' must be a whole number (0 hides news on the home page)")
         news_count = 5
+    allow_html = data.get("allow_html", False)
+    if not isinstance(allow_html, bool):
+        problems.append("'allow_html' must be true or false")
+        allow_html = False
     config = SiteConfig(
         root=content_dir,
         title=title,
@@ -83,6 +88,7 @@ def load_config(content_dir: Path) -> SiteConfig:
         affiliation=text("affiliation"),
         profiles=load_profiles(data.get("profiles"), problems),
         news_count=news_count,
+        allow_html=allow_html,
     )
     if problems:
         raise ConfigError(path, problems)

@@ -118,6 +118,7 @@ class LiveSite:
         pages = list(Renderer(site, env).pages())
         files = write_site(self.output, pages, static_files(theme))
         self.site, self.theme, self._env = site, theme, env
+        self._markdown = MarkdownRenderer(allow_html=site.config.allow_html)
         self._written = dict(pages)
         return Rebuild(everything=True, files=files, warnings=site.warnings)
 

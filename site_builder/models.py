@@ -84,6 +84,7 @@ class SiteConfig:
     affiliation: str = ""
     profiles: tuple[Profile, ...] = ()
     news_count: int = 5  # news items on the home page
+    allow_html: bool = False  # trust raw HTML in Markdown (otherwise it is shown as text)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
+from browser import browser  # noqa: F401  (the fixture is used by name)
 from conftest import EXAMPLE_CONTENT, REPO, paper_file, run_cli, tree_digest
 
 
@@ -114,3 +115,65 @@ def test_many_papers_build(make_site, tmp_path):
     result = build(content, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built 20000 papers")
+
+
+PAYLOADS = {
+    "title": '"<script>window.pwned=1</script><img src=x onerror=window.pwned=2>"',
+    "venue": '"<svg onload=window.pwned=3>"',
+    "award": '"<b onmouseover=window.pwned=4>x</b>"',
+}
+
+
+def _payload_site(make_site, config_extra=""):
+    from conftest import MINIMAL_CONFIG
+
+    body = ('<script>window.pwned=5</script>\n\n<div onclick="window.pwned=6">raw</div>\n\n'
+            '[a](javascript:window.pwned=7) [b](data:text/html,<script>1</script>) '
+            '[c](vbscript:msgbox) [d](JAVASCRIPT:x) [e](java%0ascript:x) [ok](https://example.org/)\n')
+    fields = {k: v for k, v in PAYLOADS.items() if k != "title"}
+    paper = paper_file(title=None, authors=('"<iframe src=javascript:window.pwned=8>"', "Ada Lovelace"),
+                       body=body, **fields)
+    paper = paper.replace("---\n", f"---\ntitle: {PAYLOADS['title']}\n", 1)
+    paper = paper.replace("\n---\n", "\nlinks:\n  code: https://example.org/code\n---\n", 1)
+    return make_site({"papers/x.md": paper}, config=MINIMAL_CONFIG + config_extra)
+
+
+def test_hostile_text_is_inert_in_chromium(make_site, tmp_path, browser):
+    """Titles, authors, venues, awards and abstracts full of markup never become markup."""
+    content = _payload_site(make_site)
+    output = tmp_path / "out"
+    result = build(content, output)
+    assert result.returncode == 0, result.stderr
+    page = browser.new_page()
+    try:
+        for path in ("publications/index.html", "papers/x/index.html", "index.html"):
+            page.goto((output / path).as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate("window.pwned") is None, path
+            handlers = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(
+                el => [...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name))""")
+            assert handlers == [], (path, handlers)
+            hrefs = page.evaluate("() => [...document.querySelectorAll('[href],[src]')].map("
+                                  "el => (el.getAttribute('href') || el.getAttribute('src')).trim().toLowerCase())")
+            assert not [h for h in hrefs if h.startswith(("javascript:", "data:", "vbscript:"))], path
+            assert page.locator("iframe, svg[onload], img[onerror]").count() == 0
+        page.goto((output / "papers/x/index.html").as_uri())
+        assert "<script>window.pwned=1</script>" in page.locator("h1.p-name").inner_text()
+        assert "raw" in page.locator(".p-summary").inner_text()
+        assert page.locator(".p-summary a[href='https://example.org/']").count() == 1
+    finally:
+        page.close()
+
+
+def test_allow_html_opts_in_to_raw_html_for_trusted_sites(make_site, tmp_path):
+    content = make_site({"papers/x.md": paper_file("X", body='<span class="mine">trusted</span> text')},
+                        config=__import__("conftest").MINIMAL_CONFIG + "allow_html: true\n")
+    output = tmp_path / "out"
+    assert build(content, output).returncode == 0
+    doc = BeautifulSoup((output / "papers" / "x" / "index.html").read_text(), "html5lib")
+    assert doc.select_one(".p-summary span.mine").get_text() == "trusted"
+    content2 = make_site({"papers/x.md": paper_file("X", body='<span class="mine">trusted</span> text')})
+    assert build(content2, tmp_path / "out2").returncode == 0
+    doc2 = BeautifulSoup((tmp_path / "out2" / "papers" / "x" / "index.html").read_text(), "html5lib")
+    assert doc2.select_one(".p-summary span.mine") is None
+    assert '<span class="mine">' in doc2.select_one(".p-summary").get_text()
