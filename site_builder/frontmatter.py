@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ class _StrictLoader(_BaseLoader):
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
+    seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if isinstance(key, (list, dict)):
@@ -33,10 +34,10 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"the key '{key}' appears twice (first on line {seen[key] + 1}); keep one",
+                f"the key '{key}' appears twice; keep one",
                 key_node.start_mark,
             )
-        seen[key] = key_node.start_mark.line
+        seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
@@ -84,11 +85,12 @@ def load_yaml(text: str, path: Path, first_line: int = 1) -> Any:
 
 def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
     problem = exc.problem or exc.context or "invalid YAML"
-    if "tag" in problem and "could not determine a constructor" in problem:
-        return (
-            f"YAML tag {problem.split('tag')[-1].strip()} is not allowed "
-            "(content files hold plain values only); remove the tag"
-        )
+    if "could not determine a constructor" in problem:
+        tag = re.search(r"'([^']+)'", problem)
+        name = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "here"
+        return f"the YAML tag {name} is not allowed (content files hold plain values only); remove it"
+    if "appears twice" in problem:
+        return problem
     if mark is not None:
         lines = text.splitlines()
         if mark.line < len(lines) and "\t" in lines[mark.line][: max(mark.column, 1) + 1]:
