@@ -88,6 +88,9 @@ BAD_CONTENT = [
     ({"papers/bad.md": "---\ntitle: A\n---\n"}, ["papers/bad.md", "'year' is missing"]),
     ({"papers/bad.md": paper_file(year="twenty")}, ["papers/bad.md", "'year' must be a 4-digit year"]),
     ({"papers/bad.md": paper_file(year=24)}, ["papers/bad.md", "4-digit"]),
+    ({"papers/bad.md": paper_file(year=2024.5)}, ["papers/bad.md", "(got 2024.5)"]),
+    ({"papers/bad.md": paper_file(year=1850)}, ["papers/bad.md", "between 1900 and 2100 (got 1850)"]),
+    ({"papers/bad.md": paper_file(links="[a, b]")}, ["papers/bad.md", "'links' must be a mapping"]),
     ({"papers/bad.md": "---\ntitle: A\nyear: 2024\nauthors: Ada Lovelace\n---\n"},
      ["papers/bad.md", "'authors' must be a list"]),
     ({"papers/dup.md": paper_file("A"), "papers/sub/dup.md": paper_file("B")},
@@ -242,3 +245,10 @@ def test_readme_example_files_build(make_site, tmp_path):
     assert page.select_one(".pub-authors").get_text().rstrip().endswith("and others")
     home = BeautifulSoup((output / "index.html").read_text(), "html5lib")
     assert home.select_one(".selected-papers #bayes")
+
+
+@pytest.mark.parametrize("args", [["build", "--no-such-option"], ["nosuch"], [], ["new", "thing", "x"]])
+def test_wrong_command_line_use_exits_2_with_usage(args):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "usage: site-builder" in result.stderr and "Traceback" not in result.stderr
