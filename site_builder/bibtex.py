@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
+from site_builder.fragments import Fragments
 from site_builder.models import Publication
 
 _SPECIAL = re.compile(r"(?<!\\)([&%#_$])")
@@ -111,29 +112,38 @@ def export_fields(pub: Publication, tex: Mapping[str, str], kept: Mapping[str, s
     return tuple((k, v) for k, v in fields.items() if k not in DISPLAY_ONLY)
 
 
-def bibtex_string(publications: Iterable[Publication]) -> str:
-    """The BibTeX text of these papers, one entry each, written by bibtexparser."""
+def bibtex_string(publications: Iterable[Publication], written: Fragments | None = None) -> str:
+    """The BibTeX text of these papers, one entry each, written by bibtexparser.
+
+    `written` holds entries already written, such as each paper's cite.bib, for the whole list
+    to reuse: bibtexparser separates entries with a blank line.
+    """
+    written = Fragments() if written is None else written
+    texts = []
+    keys: set[str] = set()
+    for pub in publications:
+        key = pub.bibtex_key or pub.slug
+        if key in keys:  # two papers share a key (a hand-set bibtex_key): the slug is unique
+            key = pub.slug
+        keys.add(key)
+        texts.append(written.get(pub, ("bibtex", key), lambda: _write_entry(pub, key)))
+    return "\n\n".join(texts)
+
+
+def _write_entry(pub: Publication, key: str) -> str:
     import bibtexparser
     from bibtexparser.library import Library
     from bibtexparser.middlewares import default_unparse_stack
     from bibtexparser.model import Entry, Field
     from bibtexparser.writer import BibtexFormat
 
-    entries = []
-    keys: set[str] = set()
-    for pub in publications:
-        fields = pub.bibtex_fields or tuple(generated_fields(pub))
-        key = pub.bibtex_key or pub.slug
-        if key in keys:  # two papers share a key (a hand-set bibtex_key): the slug is unique
-            key = pub.slug
-        keys.add(key)
-        entries.append(Entry(entry_type(pub), key, [
-            Field(key, value, enclosing="no-enclosing" if key == "month" and value in MONTHS else None)
-            for key, value in fields
-        ]))
+    fields = pub.bibtex_fields or tuple(generated_fields(pub))
+    entry = Entry(entry_type(pub), key, [
+        Field(name, value, enclosing="no-enclosing" if name == "month" and value in MONTHS else None)
+        for name, value in fields
+    ])
     style = BibtexFormat()
     style.indent = "  "
-    style.block_separator = "\n\n"
-    # The entries are built here, so the writer may add braces in place instead of deep-copying.
+    # The entry is built here, so the writer may add braces in place instead of deep-copying.
     stack = default_unparse_stack(allow_inplace_modification=True)
-    return bibtexparser.write_string(Library(entries), unparse_stack=stack, bibtex_format=style)
+    return bibtexparser.write_string(Library([entry]), unparse_stack=stack, bibtex_format=style)

@@ -5,15 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from site_builder.config import load_config
-from site_builder.content import load_pages, load_publications
-from site_builder.markup import MarkdownRenderer
-from site_builder.models import Site
-from site_builder.news import load_news
-from site_builder.render import Renderer
-from site_builder.theme import Theme, find_theme, make_environment, static_files
-from site_builder.writer import write_site
+from site_builder import build_cache
+
+if TYPE_CHECKING:
+    from site_builder.models import Site
+    from site_builder.theme import Theme
 
 
 @dataclass(frozen=True)
@@ -31,9 +29,16 @@ class BuildReport:
 
 def load_site(content_dir: Path) -> tuple[Site, Theme]:
     """Read and check everything; nothing is written."""
+    from site_builder.config import load_config
+    from site_builder.content import load_pages, load_publications
+    from site_builder.markup import MarkdownRenderer
+    from site_builder.models import Site
+    from site_builder.news import load_news
+    from site_builder.theme import find_theme
+
     config = load_config(content_dir)
     theme = find_theme(config)
-    markdown = MarkdownRenderer()
+    markdown = MarkdownRenderer(allow_html=config.allow_html)
     warnings: list[str] = []
     if not config.url:
         warnings.append(f"{config.root / 'site.yaml'}: no 'url': pages get no canonical link, the feed "
@@ -47,18 +52,27 @@ def load_site(content_dir: Path) -> tuple[Site, Theme]:
 
 def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
     """Every generated page as (output path, text); template errors surface here, before writing."""
+    from site_builder.render import Renderer
+    from site_builder.theme import make_environment
+
     return list(Renderer(site, make_environment(theme)).pages())
 
 
 def build(content_dir: Path, output_dir: Path) -> BuildReport:
+    """The whole pipeline; skipped when the inputs are those of the build already in output_dir."""
     started = time.perf_counter()
+    key = build_cache.input_key(content_dir)
+    done = build_cache.unchanged_build(output_dir, key)
+    if done is not None:
+        return BuildReport(papers=done["papers"], pages=done["pages"], files=done["files"],
+                           seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]))
+    from site_builder.theme import static_files
+    from site_builder.writer import write_site
+
     site, theme = load_site(content_dir)
     pages = render_site(site, theme)
     files = write_site(output_dir, pages, static_files(theme))
-    return BuildReport(
-        papers=len(site.publications),
-        pages=len(site.pages) + 2,
-        files=files,
-        seconds=time.perf_counter() - started,
-        warnings=site.warnings,
-    )
+    summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
+               "warnings": list(site.warnings)}
+    build_cache.record_build(output_dir, key, summary)
+    return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

@@ -21,6 +21,7 @@ from site_builder.build import load_site
 from site_builder.content import load_publications
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Site
+from site_builder.fragments import Fragments
 from site_builder.render import Renderer
 from site_builder.theme import Theme, make_environment, static_files
 from site_builder.writer import remove_folders, update_files, write_site
@@ -63,6 +64,7 @@ class LiveSite:
         self.site: Site | None = None
         self.theme: Theme | None = None
         self._env = None
+        self._fragments: Fragments | None = None  # listing and BibTeX entries of the last build
         self._markdown = MarkdownRenderer()
         self._written: dict[str, str | bytes] = {}  # output path -> what the output folder holds
         # Edits not yet in a good build (kept across failed rebuilds, so none is forgotten).
@@ -115,9 +117,10 @@ class LiveSite:
     def _rebuild_everything(self) -> Rebuild:
         site, theme = load_site(self.content)
         env = make_environment(theme)
-        pages = list(Renderer(site, env).pages())
+        renderer = Renderer(site, env)
+        pages = list(renderer.pages())
         files = write_site(self.output, pages, static_files(theme))
-        self.site, self.theme, self._env = site, theme, env
+        self.site, self.theme, self._env, self._fragments = site, theme, env, renderer.fragments
         self._markdown = MarkdownRenderer(allow_html=site.config.allow_html)
         self._written = dict(pages)
         return Rebuild(everything=True, files=files, warnings=site.warnings)
@@ -136,14 +139,14 @@ class LiveSite:
             self.site = site
             return Rebuild(everything=False, files=0, warnings=site.warnings)
         touched = [after[s] for s in edited] + [before[s] for s in (edited | set(removed)) if s in before]
-        renderer = _PartialRenderer(site, self._env, papers=edited,
+        renderer = _PartialRenderer(site, self._env, self._fragments, papers=edited,
                                     home=len(before) != len(after) or any(p.selected for p in touched))
         pages = [(path, text) for path, text in renderer.pages()
                  if text is not None and self._written.get(path) != text]
         written = update_files(self.output, pages)
         folders = [f"papers/{slug}" for slug in removed]
         remove_folders(self.output, folders)
-        self.site = site
+        self.site, self._fragments = site, renderer.fragments
         self._written.update(pages)
         for path in [p for p in self._written if p.startswith(tuple(f"{f}/" for f in folders))]:
             del self._written[path]
@@ -156,8 +159,8 @@ class _PartialRenderer(Renderer):
     shows one of them, and every page that is not one paper's or one content page's own
     (publications page, feed, sitemap, BibTeX ...). The pages left out come out as None."""
 
-    def __init__(self, site: Site, env, papers: set[str], home: bool):
-        super().__init__(site, env)
+    def __init__(self, site: Site, env, previous: Fragments, papers: set[str], home: bool):
+        super().__init__(site, env, previous)
         self._left_out = {"page.html"} if home else {"page.html", "home.html"}
         self._papers = {f"papers/{slug}/index.html" for slug in papers}
 

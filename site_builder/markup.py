@@ -22,11 +22,27 @@ class _DropUnsafeLinks(Treeprocessor):
                     del element.attrib[attribute]
 
 
+def _extensions() -> list:
+    """'extra' (its parts, in its order) and 'sane_lists', as instances: named extensions are
+    looked up among the installed packages' entry points, which costs more than the build."""
+    from markdown.extensions.abbr import AbbrExtension
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.def_list import DefListExtension
+    from markdown.extensions.fenced_code import FencedCodeExtension
+    from markdown.extensions.footnotes import FootnoteExtension
+    from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+
+    return [FencedCodeExtension(), FootnoteExtension(), AttrListExtension(), DefListExtension(),
+            TableExtension(), AbbrExtension(), MarkdownInHtmlExtension(), SaneListExtension()]
+
+
 class MarkdownRenderer:
     """One configured Python-Markdown instance, reset between documents."""
 
     def __init__(self, allow_html: bool = False):
-        self._md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        self._md = markdown.Markdown(extensions=_extensions(), output_format="html")
         if not allow_html:
             self._md.preprocessors.deregister("html_block")
             self._md.inlinePatterns.deregister("html")

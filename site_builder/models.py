@@ -190,3 +190,12 @@ class Site:
     @property
     def tags(self) -> tuple[str, ...]:
         return tuple(sorted({tag for p in self.publications for tag in p.tags}, key=_casefold_first))
+
+    @property
+    def has_equal(self) -> bool:
+        """Whether some paper marks authors of equal contribution (the listing's legend says so)."""
+        return any(p.has_equal for p in self.publications)
+
+    @property
+    def has_corresponding(self) -> bool:
+        return any(a.corresponding for p in self.publications for a in p.authors)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from site_builder import metadata
 from site_builder.bibtex import bibtex_string
 from site_builder.errors import ThemeError
+from site_builder.fragments import Fragments
 from site_builder.markup import first_sentence, html_to_text
 from site_builder.models import LINK_ORDER, NavItem, Publication, Site
 
@@ -47,11 +48,14 @@ def site_nav(site: Site) -> tuple[NavItem, ...]:
 class Renderer:
     """Renders every page of one site with one Jinja environment."""
 
-    def __init__(self, site: Site, env: jinja2.Environment):
+    def __init__(self, site: Site, env: jinja2.Environment, previous: Fragments | None = None):
         self.site = site
         self.env = env
+        self.fragments = Fragments(previous)
+        self._macros: dict[str, Any] = {}
         env.globals.update(site=site, config=site.config, ordered_links=ordered_links, metadata=metadata,
-                           nav=site_nav(site))
+                           nav=site_nav(site), listing_entry=self.listing_entry,
+                           feed_entry=self.feed_entry)
         env.filters["root_links"] = root_links
         self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
         self.listed: list[str] = []  # address of every HTML page rendered so far, for the sitemap
@@ -63,7 +67,7 @@ class Renderer:
         yield "index.html", self.home()
         yield "publications/index.html", self.publications()
         for pub in self.site.publications:
-            bibtex = bibtex_string([pub])
+            bibtex = bibtex_string([pub], self.fragments)
             yield f"papers/{pub.slug}/index.html", self.paper(pub, bibtex)
             yield f"papers/{pub.slug}/cite.bib", bibtex
         for page in self.site.pages:
@@ -72,13 +76,28 @@ class Renderer:
             yield "news/index.html", self.render("news.html", "news/index.html", title="News",
                                                  description=f"News from {self.site.config.title}",
                                                  current="news/")
-        yield "publications.bib", bibtex_string(self.site.publications)
+        yield "publications.bib", bibtex_string(self.site.publications, self.fragments)
         yield "404.html", self.not_found()
         yield "feed.xml", self.render("feed.xml", "feed.xml")
         if self.site.config.url:  # a sitemap lists absolute URLs only
             yield "sitemap.xml", self.render("sitemap.xml", "sitemap.xml",
                                              entries=metadata.sitemap_entries(self.site, self.listed))
         yield "robots.txt", self.render("robots.txt", "robots.txt")
+
+    def listing_entry(self, pub: Publication, root: str, limit: int = 0) -> Markup:
+        """A paper's entry in the publications list: the theme's `publication` macro, whose
+        output depends on nothing else, so the entry is reused while the paper is unchanged."""
+        return self.fragments.get(pub, ("entry", root, limit), lambda: self._macro(
+            "partials/macros.html", "publication")(pub, root, limit=limit))
+
+    def feed_entry(self, pub: Publication) -> Markup:
+        """A paper's entry in feed.xml, reused in the same way."""
+        return self.fragments.get(pub, "feed", lambda: self._macro("partials/feed_entry.xml", "feed_entry")(pub))
+
+    def _macro(self, template: str, name: str):
+        if template not in self._macros:
+            self._macros[template] = self.env.get_template(template).make_module()
+        return getattr(self._macros[template], name)
 
     def home(self) -> str:
         home = self.site.home

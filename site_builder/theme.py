@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from site_builder.build_cache import cache_folder
 from site_builder.errors import ThemeError
 from site_builder.models import SiteConfig
 
@@ -68,12 +69,33 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
     return jinja2.Environment(
         loader=loader,
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs; Jinja checks each against its template's source.
+    A cache that cannot be written only costs time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    folder = cache_folder() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _BytecodeCache(str(folder))
 
 
 def static_files(theme: Theme) -> dict[str, Path]:

@@ -1,0 +1,122 @@
+"""Skipping a build whose inputs have not changed since the output folder was written.
+
+After a full build, a record goes to the user's cache folder (~/.cache/site-builder/, one file
+per output folder): a key made from the content of every input (the content folder, the site's and the
+built-in themes, site-builder's own code, the installed packages and Python), the build's
+summary, and the size and modification time of every file written. A later build with the same
+key, whose output folder still holds exactly those files untouched, has nothing to do. Any doubt
+(a changed or extra or missing file, an unreadable input, a broken record) means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_SKIPPED_DIRS = frozenset((".git", "__pycache__"))
+
+
+def input_key(content_dir: Path) -> str | None:
+    """A digest of everything the build reads; None when an input cannot be read."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(sys.version.encode())
+    digest.update("\0".join(_installed_packages()).encode())
+    content = content_dir.absolute()
+    folders = [_PACKAGE_DIR, _PACKAGE_DIR.parent / "themes", content.parent / "themes", content]
+    try:
+        for folder in folders:
+            digest.update(f"\0folder\0{folder}\0".encode())
+            for path in _files(folder):
+                with open(path, "rb") as handle:
+                    digest.update(f"\0{path}\0".encode())
+                    digest.update(handle.read())
+    except (OSError, RecursionError):
+        return None
+    return digest.hexdigest()
+
+
+def _installed_packages() -> list[str]:
+    """The installed distributions (name and version) on the import path."""
+    names: list[str] = []
+    for folder in sys.path:
+        if folder.endswith("-packages") and os.path.isdir(folder):
+            names.extend(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info", ".pth")))
+    return sorted(names)
+
+
+def _files(folder: Path) -> list[str]:
+    """Every file below folder, symbolic links followed, in a fixed order (a loop raises)."""
+    if not folder.is_dir():
+        return []
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        stat = os.stat(dirpath)
+        if (stat.st_dev, stat.st_ino) in seen:
+            raise RecursionError(dirpath)
+        seen.add((stat.st_dev, stat.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
+        found.extend(os.path.join(dirpath, name) for name in sorted(filenames))
+    return found
+
+
+def cache_folder() -> Path:
+    """site-builder's folder in the user's cache (nothing is written beside the output)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "site-builder"
+
+
+def _record_path(output: Path) -> Path:
+    """One record per output folder."""
+    name = hashlib.blake2b(os.fsencode(output.absolute()), digest_size=16).hexdigest()
+    return cache_folder() / f"{name}.json"
+
+
+def unchanged_build(output: Path, key: str | None) -> dict[str, Any] | None:
+    """The recorded summary of the build that made `output`, if its inputs had this key and
+    the folder still holds exactly the files it wrote; else None."""
+    if key is None:
+        return None
+    try:
+        record = json.loads(_record_path(output).read_text(encoding="utf-8"))
+        if record["key"] != key or _output_state(output.absolute()) != record["files"]:
+            return None
+        return record["summary"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record_build(output: Path, key: str | None, summary: dict[str, Any]) -> None:
+    """Remember the build just written (best effort: without a record the next build is full)."""
+    if key is None:
+        return
+    path = _record_path(output)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        record = {"key": key, "summary": summary, "files": _output_state(output.absolute())}
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def _output_state(output: Path) -> dict[str, list[int]]:
+    """Relative path -> [size, modification time in ns] of every entry below output."""
+    state: dict[str, list[int]] = {}
+    pending = [("", str(output))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((name + "/", entry.path))
+                    name += "/"
+                stat = entry.stat(follow_symlinks=False)
+                state[name] = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+    return state
