@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from site_builder import build_cache
 
@@ -52,10 +52,15 @@ def load_site(content_dir: Path) -> tuple[Site, Theme]:
 
 def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
     """Every generated page as (output path, text); template errors surface here, before writing."""
+    return list(render_pages(site, theme))
+
+
+def render_pages(site: Site, theme: Theme) -> Iterator[tuple[str, str]]:
+    """The pages one by one, as they are rendered."""
     from site_builder.render import Renderer
     from site_builder.theme import make_environment
 
-    return list(Renderer(site, make_environment(theme)).pages())
+    return Renderer(site, make_environment(theme)).pages()
 
 
 def build(content_dir: Path, output_dir: Path) -> BuildReport:
@@ -70,8 +75,10 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
     from site_builder.writer import write_site
 
     site, theme = load_site(content_dir)
-    pages = render_site(site, theme)
-    files = write_site(output_dir, pages, static_files(theme))
+    # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
+    # site is never held in memory; a template error discards the staging folder, leaving the
+    # output folder as it was.
+    files = write_site(output_dir, render_pages(site, theme), static_files(theme))
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
                "warnings": list(site.warnings)}
     build_cache.record_build(output_dir, key, summary)

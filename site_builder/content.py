@@ -12,6 +12,7 @@ from site_builder.errors import ContentError, ManyErrors, SiteError
 from site_builder.frontmatter import read_source
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Page, Publication, SiteConfig
+from site_builder.parallel import map_on_two_cores
 from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
 
@@ -52,22 +53,33 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     if bib_files:  # BibTeX support is imported only for sites that have a .bib file
         from site_builder.bibtex_in import bib_source, load_bib_papers, with_override
     bib = load_bib_papers(bib_files, warnings) if bib_files else {}
-    for path in content_files(config.root / "papers", ".md"):
-        entry = bib.get(slug_for(path))
-        pub = known.get(path) if known and entry is None else None
-        if pub is None:
-            try:
-                source, overridden = read_source(path), frozenset()
-                if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
-                    source, overridden = with_override(entry, source)
-                pub = publication_from_source(source, markdown, config.owner, warnings, entry, overridden)
-            except ContentError as exc:
-                errors.append(exc)
-                continue
-            slug = slug_for(path)
-            if slug != path.stem:
-                warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
-            pub = _with_slug(pub, slug)
+
+    def read_paper(path: Path) -> tuple[Publication, list[str]]:
+        """One paper file's record and its warnings; raises ContentError."""
+        entry, file_warnings = bib.get(slug_for(path)), []
+        source, overridden = read_source(path), frozenset()
+        if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
+            source, overridden = with_override(entry, source)
+        pub = publication_from_source(source, markdown, config.owner, file_warnings, entry, overridden)
+        slug = slug_for(path)
+        if slug != path.stem:
+            file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
+        return _with_slug(pub, slug), file_warnings
+
+    paths = content_files(config.root / "papers", ".md")
+    reused = {path: known[path] for path in paths
+              if known and path in known and bib.get(slug_for(path)) is None}
+    fresh = [path for path in paths if path not in reused]
+    read = dict(zip(fresh, map_on_two_cores(read_paper, fresh, caught=ContentError)))
+    for path in paths:
+        if path in reused:
+            pub = reused[path]
+        elif isinstance(read[path], ContentError):
+            errors.append(read[path])
+            continue
+        else:
+            pub, file_warnings = read[path]
+            warnings.extend(file_warnings)
         if pub.slug in by_slug:
             errors.append(ContentError(path, f"duplicate slug '{pub.slug}': {by_slug[pub.slug].source} "
                                              "has the same name; rename one of the files"))
