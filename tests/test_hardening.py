@@ -39,10 +39,13 @@ def test_unsafe_file_names_become_safe_slugs(make_site, tmp_path):
 
 def test_symlink_loop_is_a_clear_error(make_site, tmp_path):
     content = make_site({"papers/a.md": paper_file("A")})
+    assert build(content, tmp_path / "out").returncode == 0
+    before = tree_digest(tmp_path / "out")
     os.symlink(content / "papers", content / "papers" / "loop")
     result = build(content, tmp_path / "out")
     assert result.returncode == 1
     assert "loops back" in result.stderr and "Traceback" not in result.stderr
+    assert tree_digest(tmp_path / "out") == before
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read a file without read permission")
@@ -55,10 +58,13 @@ def test_unreadable_file_is_a_clear_error(make_site, tmp_path):
 
 def test_a_broken_symlink_is_a_clear_error(make_site, tmp_path):
     content = make_site({"papers/a.md": paper_file("A")})
+    assert build(content, tmp_path / "out").returncode == 0
+    before = tree_digest(tmp_path / "out")
     os.symlink(tmp_path / "nowhere.md", content / "papers" / "b.md")
     result = build(content, tmp_path / "out")
     assert result.returncode == 1
     assert "b.md: cannot read the file" in result.stderr and "Traceback" not in result.stderr
+    assert tree_digest(tmp_path / "out") == before
 
 
 def test_ten_megabyte_abstract_builds(make_site, tmp_path):
@@ -98,6 +104,8 @@ def test_killed_build_leaves_the_old_or_the_new_site(copy_example, tmp_path):
             paper.write_text(paper.read_text().replace("NEFTune (edited):", "NEFTune:"))
             assert build(copy_example, output).returncode == 0
             paper.write_text(paper.read_text().replace("NEFTune:", "NEFTune (edited):"))
+    print(f"25 builds killed at random moments: output was the old site {outcomes['old']} times, "
+          f"the new site {outcomes['new']} times, anything else 0 times")
     assert outcomes["old"] > 0
     assert build(copy_example, output).returncode == 0
     assert not [p for p in output.parent.iterdir() if p.name.startswith(".out-")], \
