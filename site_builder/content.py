@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import replace
@@ -40,7 +41,8 @@ def slug_for(path: Path) -> str:
     """The file name as a URL-safe slug; names that are not already safe are cleaned."""
     if _SAFE_NAME.fullmatch(path.stem):
         return path.stem
-    return safe_slug(path.stem) or "paper"
+    # A name with no Latin letters or digits (论文.md) gets a stable one made from its digest.
+    return safe_slug(path.stem) or "paper-" + hashlib.blake2b(path.stem.encode(), digest_size=4).hexdigest()
 
 
 def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],

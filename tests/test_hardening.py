@@ -28,12 +28,15 @@ def test_byte_order_mark_is_accepted(make_site, tmp_path):
 
 
 def test_unsafe_file_names_become_safe_slugs(make_site, tmp_path):
-    content = make_site({"papers/Über Paper (2024).md": paper_file("U"), "papers/a..b.md": paper_file("D")})
+    content = make_site({"papers/Über Paper (2024).md": paper_file("U"), "papers/a..b.md": paper_file("D"),
+                         "papers/论文.md": paper_file("C"), "papers/研究.md": paper_file("R")})
     output = tmp_path / "out"
     result = build(content, output)
     assert result.returncode == 0, result.stderr
     assert (output / "papers" / "uber-paper-2024" / "index.html").exists()
     assert (output / "papers" / "a-b" / "index.html").exists()
+    made = sorted(p.name for p in (output / "papers").iterdir() if p.name.startswith("paper-"))
+    assert len(made) == 2 and all(name.isascii() for name in made), made
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"], "nothing written beside the output"
 
 
