@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from site_builder.tree import walk_files
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIPPED_DIRS = frozenset((".git", "__pycache__"))
 
@@ -31,11 +33,11 @@ def input_key(content_dir: Path) -> str | None:
     try:
         for folder in folders:
             digest.update(f"\0folder\0{folder}\0".encode())
-            for path in _files(folder):
+            for path in walk_files(folder, skip_dir=_SKIPPED_DIRS.__contains__):
                 with open(path, "rb") as handle:
                     digest.update(f"\0{path}\0".encode())
                     digest.update(handle.read())
-    except (OSError, RecursionError):
+    except OSError:  # an unreadable input or a symbolic link loop (SymlinkLoop)
         return None
     return digest.hexdigest()
 
@@ -47,22 +49,6 @@ def _installed_packages() -> list[str]:
         if folder.endswith("-packages") and os.path.isdir(folder):
             names.extend(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info", ".pth")))
     return sorted(names)
-
-
-def _files(folder: Path) -> list[str]:
-    """Every file below folder, symbolic links followed, in a fixed order (a loop raises)."""
-    if not folder.is_dir():
-        return []
-    found: list[str] = []
-    seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        stat = os.stat(dirpath)
-        if (stat.st_dev, stat.st_ino) in seen:
-            raise RecursionError(dirpath)
-        seen.add((stat.st_dev, stat.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
-        found.extend(os.path.join(dirpath, name) for name in sorted(filenames))
-    return found
 
 
 def cache_folder() -> Path:

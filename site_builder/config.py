@@ -12,7 +12,7 @@ from site_builder.errors import ConfigError, ContentError
 from site_builder.frontmatter import load_yaml, read_text
 from site_builder.models import NavItem, Owner, SiteConfig
 from site_builder.profiles import load_profiles
-from site_builder.safety import is_safe_url
+from site_builder.safety import is_safe_asset, is_safe_url
 
 CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
@@ -58,14 +58,8 @@ def load_config(content_dir: Path) -> SiteConfig:
             url = ""
         elif not url.endswith("/"):
             url += "/"
-    author_limit = data.get("author_limit", 0)
-    if not isinstance(author_limit, int) or isinstance(author_limit, bool) or author_limit < 0:
-        problems.append("'author_limit' must be a whole number (0 shows every author)")
-        author_limit = 0
-    news_count = data.get("news_count", 5)
-    if not isinstance(news_count, int) or isinstance(news_count, bool) or news_count < 0:
-        problems.append("'news_count' must be a whole number (0 hides news on the home page)")
-        news_count = 5
+    author_limit = _count(data, "author_limit", 0, "0 shows every author", problems)
+    news_count = _count(data, "news_count", 5, "0 hides news on the home page", problems)
     allow_html = data.get("allow_html", False)
     if not isinstance(allow_html, bool):
         problems.append("'allow_html' must be true or false")
@@ -107,8 +101,17 @@ def _cname(host: str, url: str, problems: list[str]) -> str:
     return host
 
 
+def _count(data: dict, key: str, default: int, zero_means: str, problems: list[str]) -> int:
+    """A whole number of at least 0."""
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        problems.append(f"'{key}' must be a whole number ({zero_means})")
+        return default
+    return value
+
+
 def _image(path: str, problems: list[str], key: str = "image") -> str:
-    if path and (not is_safe_url(path) or path.startswith("mailto:")):
+    if path and not is_safe_asset(path):
         problems.append(f"'{key}' must be a site path like assets/me.jpg or an https:// URL (got '{path}')")
         return ""
     return path

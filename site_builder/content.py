@@ -16,6 +16,7 @@ from site_builder.models import Page, Publication, SiteConfig
 from site_builder.parallel import map_on_two_cores
 from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
+from site_builder.tree import SymlinkLoop, walk_files
 
 HOME_PAGE_NAMES = ("index", "about")
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
@@ -23,18 +24,11 @@ _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
 
 def content_files(folder: Path, suffix: str) -> list[Path]:
     """Files with this suffix below folder, sorted, skipping hidden names; symlink loops are errors."""
-    if not folder.is_dir():
-        return []
-    found = []
-    seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        stat = os.stat(dirpath)
-        if (stat.st_dev, stat.st_ino) in seen_dirs:
-            raise ContentError(dirpath, "a symbolic link loops back to a folder above it; remove the link")
-        seen_dirs.add((stat.st_dev, stat.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in filenames if f.endswith(suffix) and not f.startswith("."))
-    return sorted(found)
+    try:
+        files = walk_files(folder, skip_dir=lambda name: name.startswith("."))
+    except SymlinkLoop as loop:
+        raise ContentError(loop.folder, "a symbolic link loops back to a folder above it; remove the link") from None
+    return sorted(Path(f) for f in files if f.endswith(suffix) and not os.path.basename(f).startswith("."))
 
 
 def slug_for(path: Path) -> str:

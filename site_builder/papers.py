@@ -13,7 +13,7 @@ from site_builder.frontmatter import SourceFile, as_date
 from site_builder.markup import MarkdownRenderer, html_to_text
 from site_builder.models import Author, Link, Owner, Publication
 from site_builder.paper_latex import render_latex
-from site_builder.safety import is_safe_url
+from site_builder.safety import is_safe_asset, is_safe_url
 
 if TYPE_CHECKING:
     from site_builder.bibtex_in import BibPaper
@@ -118,7 +118,7 @@ class _Fields:
 
     def image(self) -> str:
         path = self.text("image")
-        if path and (not is_safe_url(path) or path.startswith("mailto:")):
+        if path and not is_safe_asset(path):
             raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got '{path}')")
         return path
 

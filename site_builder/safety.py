@@ -22,6 +22,11 @@ def is_safe_url(url: str) -> bool:
     return ":" not in cleaned.split("/", 1)[0]
 
 
+def is_safe_asset(path: str) -> bool:
+    """An image or file a page shows: a site path or an http(s) URL (never mailto:)."""
+    return is_safe_url(path) and not path.lower().startswith("mailto:")
+
+
 def safe_slug(text: str, max_length: int = 80) -> str:
     """Lower-case ASCII letters, digits and hyphens: a name safe on every file system."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
