@@ -214,10 +214,12 @@ def home_jsonld(site: Site) -> dict[str, Any]:
 
 
 def publications_jsonld(site: Site, root: str) -> dict[str, Any]:
-    """A CollectionPage whose mainEntity is the ItemList of papers in display order. Item URLs are
-    absolute when the site's url is set, else relative to the publications page (root)."""
+    """A CollectionPage whose mainEntity is the ItemList of papers in display order. Each item is
+    its position and URL only (a summary list: the paper page holds the paper's own JSON-LD), which
+    keeps the publications page light. Item URLs are absolute when the site's url is set, else
+    relative to the publications page (root)."""
     config = site.config
-    items = [{"@type": "ListItem", "position": number, "name": pub.title,
+    items = [{"@type": "ListItem", "position": number,
               "url": absolute_url(pub.url_path, config) or root + pub.url_path}
              for number, pub in enumerate(site.publications, 1)]
     data: dict[str, Any] = {

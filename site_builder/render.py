@@ -59,8 +59,9 @@ class Renderer:
         env.filters["root_links"] = root_links
         self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
         self.listed: list[str] = []  # address of every HTML page rendered so far, for the sitemap
-        # JSON-LD keeps its keys in schema order and its text readable; tojson still escapes <, >, &.
-        env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+        # JSON-LD keeps its keys in schema order, its text readable and no spaces between tokens;
+        # tojson still escapes <, >, &.
+        env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False, "separators": (",", ":")}
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """(output path, content) for every generated file, in a fixed order."""

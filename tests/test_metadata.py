@@ -189,8 +189,8 @@ def test_publications_page_lists_every_paper_in_display_order(example_output):
     items = data["mainEntity"]["itemListElement"]
     slugs = [a["id"] for a in page.select("section.year article.h-cite")]
     assert data["mainEntity"]["numberOfItems"] == len(items) == len(slugs) == 62
-    assert [i["url"] for i in items] == [f"{EXAMPLE_URL}papers/{s}/" for s in slugs]
-    assert [i["position"] for i in items] == list(range(1, 63))
+    assert items == [{"@type": "ListItem", "position": n, "url": f"{EXAMPLE_URL}papers/{s}/"}
+                     for n, s in enumerate(slugs, 1)]  # a summary list: each paper's page has its details
 
 
 def test_feed_is_newest_first_with_absolute_links(example_output):

@@ -23,6 +23,8 @@ SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap-0.9.xsd"
 REQUIRED = {
     "ScholarlyArticle": {"@context", "name", "headline", "author", "datePublished"},
     "CollectionPage": {"@context", "name", "mainEntity"},
+    "ItemList": {"numberOfItems", "itemListElement"},
+    "ListItem": {"position", "url"},
     "Person": {"name"},
     "WebSite": {"name", "author"},
 }
