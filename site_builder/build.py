@@ -71,14 +71,20 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
     if done is not None:
         return BuildReport(papers=done["papers"], pages=done["pages"], files=done["files"],
                            seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]))
-    from site_builder.theme import static_files
-    from site_builder.writer import write_site
+    from site_builder.render import Renderer
+    from site_builder.theme import make_environment, static_files
+    from site_builder.writer import staged
 
     site, theme = load_site(content_dir)
+    renderer = Renderer(site, make_environment(theme))
     # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
     # site is never held in memory; a template error discards the staging folder, leaving the
     # output folder as it was.
-    files = write_site(output_dir, render_pages(site, theme), static_files(theme))
+    with staged(output_dir) as folder:
+        files = folder.copy_static(static_files(theme)) + renderer.write_papers(folder.write)
+        for path, text in renderer.pages():
+            folder.write(path, text)
+            files += 1
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
                "warnings": list(site.warnings)}
     build_cache.record_build(output_dir, key, summary)

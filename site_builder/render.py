@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from site_builder.errors import ThemeError
 from site_builder.fragments import Fragments
 from site_builder.markup import first_sentence, html_to_text
 from site_builder.models import LINK_ORDER, NavItem, Publication, Site
+from site_builder.parallel import map_on_two_cores
 
 
 def relative_root(output_path: str) -> str:
@@ -59,6 +60,7 @@ class Renderer:
         env.filters["root_links"] = root_links
         self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
         self.listed: list[str] = []  # address of every HTML page rendered so far, for the sitemap
+        self._papers_written = False
         # JSON-LD keeps its keys in schema order, its text readable and no spaces between tokens;
         # tojson still escapes <, >, &.
         env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False, "separators": (",", ":")}
@@ -68,9 +70,10 @@ class Renderer:
         yield "index.html", self.home()
         yield "publications/index.html", self.publications()
         for pub in self.site.publications:
-            bibtex = bibtex_string([pub], self.fragments)
-            yield f"papers/{pub.slug}/index.html", self.paper(pub, bibtex)
-            yield f"papers/{pub.slug}/cite.bib", bibtex
+            if self._papers_written:
+                self.listed.append(pub.url_path)
+            else:
+                yield from self.paper_files(pub)
         for page in self.site.pages:
             yield f"{page.slug}/index.html", self.page(page)
         if self.site.news:
@@ -84,6 +87,36 @@ class Renderer:
             yield "sitemap.xml", self.render("sitemap.xml", "sitemap.xml",
                                              entries=metadata.sitemap_entries(self.site, self.listed))
         yield "robots.txt", self.render("robots.txt", "robots.txt")
+
+    def paper_files(self, pub: Publication) -> Iterator[tuple[str, str]]:
+        """A paper's own files: its page and its cite.bib."""
+        bibtex = bibtex_string([pub], self.fragments)
+        yield f"papers/{pub.slug}/index.html", self.paper(pub, bibtex)
+        yield f"papers/{pub.slug}/cite.bib", bibtex
+
+    def write_papers(self, write: Callable[[str, str], None]) -> int:
+        """Render and write every paper's own files now, half of them in a forked child on large
+        sites, so that pages() leaves them out. The pieces the publications page and the feed
+        reuse (the paper's listing entry as the default theme asks for it, its feed entry and
+        BibTeX) are made alongside and kept. Returns the number of files written."""
+        listing_root = relative_root("publications/index.html")
+
+        def one_paper(pub: Publication) -> tuple[int, list]:
+            files = 0
+            for path, text in self.paper_files(pub):
+                write(path, text)
+                files += 1
+            self.listing_entry(pub, listing_root, limit=self.site.config.author_limit)
+            self.feed_entry(pub)
+            return files, self.fragments.pieces_of(pub)
+
+        listed = len(self.listed)
+        done = map_on_two_cores(one_paper, self.site.publications)
+        del self.listed[listed:]  # pages() lists the papers in their place
+        for pub, (_, pieces) in zip(self.site.publications, done):
+            self.fragments.add(pub, pieces)
+        self._papers_written = True
+        return sum(files for files, _ in done)
 
     def listing_entry(self, pub: Publication, root: str, limit: int = 0) -> Markup:
         """A paper's entry in the publications list: the theme's `publication` macro, whose

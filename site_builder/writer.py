@@ -9,7 +9,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from site_builder.errors import SiteError
 
@@ -30,18 +31,50 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def write_site(output: Path, pages: Iterable[tuple[str, str | bytes]], static: dict[str, Path]) -> int:
     """Write every page and static file into a fresh folder, then swap it in. Returns the file count."""
+    with staged(output) as folder:
+        count = folder.copy_static(static)
+        for relative, content in pages:
+            folder.write(relative, content)
+            count += 1
+    return count
+
+
+class Staging:
+    """The folder a new build is written into, beside the output folder."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._made: set[Path] = set()
+
+    def copy_static(self, static: dict[str, Path]) -> int:
+        for relative, source in static.items():
+            target = _inside(self.path, relative)
+            _make_parent(target, self._made)
+            shutil.copyfile(source, target)
+        return len(static)
+
+    def write(self, relative: str, content: str | bytes) -> None:
+        target = _inside(self.path, relative)
+        _make_parent(target, self._made)
+        with open(target, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+@contextmanager
+def staged(output: Path) -> Iterator[Staging]:
+    """A fresh staging folder, swapped in for the output folder when the block ends without an
+    exception and deleted when it does not, leaving the output folder as it was."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-{os.getpid()}-", dir=output.parent))
     staging.chmod(0o755)
     try:
-        count = _fill(staging, pages, static)
+        yield Staging(staging)
         _swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
 
 
 def _remove_abandoned(output: Path) -> None:
@@ -95,24 +128,6 @@ def remove_folders(output: Path, folders: Iterable[str]) -> None:
         target = _inside(output, relative)
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
-
-
-def _fill(folder: Path, pages: Iterable[tuple[str, str | bytes]], static: dict[str, Path]) -> int:
-    count = 0
-    made: set[Path] = set()
-    for relative, source in static.items():
-        target = _inside(folder, relative)
-        _make_parent(target, made)
-        shutil.copyfile(source, target)
-        count += 1
-    for relative, content in pages:
-        target = _inside(folder, relative)
-        _make_parent(target, made)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with open(target, "wb") as handle:
-            handle.write(data)
-        count += 1
-    return count
 
 
 def _make_parent(target: Path, made: set[Path]) -> None:

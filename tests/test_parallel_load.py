@@ -1,12 +1,13 @@
-"""Sites of a few hundred papers are read on two cores; what a user sees stays as with one:
-the same pages, the same warnings in file order, the same one-line error for a broken file."""
+"""Sites of a few hundred papers are read and rendered on two cores; what a user sees stays as
+with one: the same files byte for byte, the same warnings in file order, the same one-line error
+for a broken file or template, and the previous site kept when the build fails."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from conftest import REPO, paper_file, run_cli
+from conftest import REPO, paper_file, run_cli, tree_digest
 
 from site_builder.parallel import MINIMUM_ITEMS
 
@@ -63,3 +64,54 @@ def test_pages_read_on_two_cores_are_those_read_on_one(make_site):
     assert result.returncode == 0, result.stderr
     word, pages = result.stdout.split()
     assert word == "same" and int(pages) > 2 * (MINIMUM_ITEMS + 1)
+
+
+# A whole build in a fresh process, twice: forking, then with a thread alive (no fork: one core).
+BUILD_BOTH_WAYS = """
+import sys, threading
+from pathlib import Path
+from site_builder.build import build
+content, output = Path(sys.argv[1]), Path(sys.argv[2])
+assert threading.active_count() == 1
+build(content, output / "two")
+waiting = threading.Event()
+other = threading.Thread(target=waiting.wait)
+other.start()
+build(content, output / "one")
+waiting.set()
+other.join()
+"""
+
+
+def test_a_build_on_two_cores_writes_the_files_a_build_on_one_writes(make_site, tmp_path):
+    content = make_site({"pages/cv.md": "---\ntitle: CV\n---\nText.\n"})
+    write_papers(content, MINIMUM_ITEMS + 51)
+    result = subprocess.run([sys.executable, "-c", BUILD_BOTH_WAYS, str(content), str(tmp_path)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120,
+                            env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    two, one = tree_digest(tmp_path / "two"), tree_digest(tmp_path / "one")
+    assert two == one
+    assert len([path for path in two if path.startswith("papers/")]) == 2 * (MINIMUM_ITEMS + 51)
+    sitemap = (tmp_path / "two" / "sitemap.xml").read_text()
+    assert sitemap.count("/papers/p0") == MINIMUM_ITEMS + 51  # each paper listed once
+
+
+def test_a_template_error_in_the_second_half_fails_cleanly(make_site, tmp_path):
+    content = make_site({})
+    write_papers(content, MINIMUM_ITEMS + 100)
+    output = tmp_path / "out"
+    assert run_cli("build", "--content", str(content), "--output", str(output)).returncode == 0
+    before = tree_digest(output)
+    template = content / "theme" / "templates" / "paper.html"
+    template.parent.mkdir(parents=True)
+    # Only the last paper's page fails: it is rendered by the forked child.
+    template.write_text('{% extends "theme:paper.html" %}\n{% block main %}\n'
+                        '{% if pub.slug == "p0299" %}{{ no_such_name }}{% endif %}{{ super() }}\n{% endblock %}\n')
+    failed = run_cli("build", "--content", str(content), "--output", str(output))
+    assert failed.returncode == 1
+    assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+    assert f"{template}:3" in failed.stderr and "no_such_name" in failed.stderr
+    assert "papers/p0299/index.html" in failed.stderr
+    assert tree_digest(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]  # no staging folder left
