@@ -21,6 +21,7 @@ class BuildReport:
     files: int
     seconds: float
     warnings: tuple[str, ...]
+    site_url: str = ""  # site.yaml's url, for the commands that check the built site
 
     def summary(self) -> str:
         return (f"built {self.papers} papers, {self.pages} pages ({self.files} files) "
@@ -70,7 +71,8 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
     done = build_cache.unchanged_build(output_dir, key)
     if done is not None:
         return BuildReport(papers=done["papers"], pages=done["pages"], files=done["files"],
-                           seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]))
+                           seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]),
+                           site_url=done.get("site_url", ""))
     from site_builder.render import Renderer
     from site_builder.theme import make_environment, static_files
     from site_builder.writer import staged
@@ -86,6 +88,6 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
             folder.write(path, text)
             files += 1
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
-               "warnings": list(site.warnings)}
+               "warnings": list(site.warnings), "site_url": site.config.url}
     build_cache.record_build(output_dir, key, summary)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

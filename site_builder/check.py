@@ -59,12 +59,11 @@ class LinkReport:
 def run_check(args: argparse.Namespace) -> int:
     from site_builder.build import build
     from site_builder.cli import print_warnings
-    from site_builder.config import load_config
 
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as folder:
         built = build(args.content, Path(folder) / "site")
         print_warnings(built.warnings)
-        report = find_broken_links(Path(folder) / "site", load_config(args.content).url, args.external)
+        report = find_broken_links(Path(folder) / "site", built.site_url, args.external)
     print_report(report)
     return 1 if report.broken else 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from typing import Any, Callable, Iterator
@@ -176,9 +177,25 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise ThemeError(f"{_template_place(exc)}: template '{exc.name}' not found (needed for "
                              f"{output_path}); check the name in {{% extends %}} or {{% include %}}") from None
-        except Exception as exc:
-            raise ThemeError(f"{_template_place(exc)}: error while rendering {output_path}: "
-                             f"{exc}") from None
+        except Exception as exc:  # raised by the template's code or by what it called
+            raise ThemeError(_render_failure(exc, output_path)) from exc  # --debug shows exc
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _render_failure(exc: Exception, output_path: str) -> str:
+    """The one-line message for an error while rendering. Templates call site-builder's own
+    functions (filters, metadata): an error raised inside one is named as such, since it may
+    be a bug in site-builder rather than in the template."""
+    place = _template_place(exc)
+    frames = traceback.extract_tb(exc.__traceback__)
+    innermost = frames[-1] if frames else None
+    if innermost and innermost.filename.startswith(_PACKAGE_DIR + os.sep) and innermost.filename.endswith(".py"):
+        return (f"{place}: error inside site-builder ({os.path.basename(innermost.filename)}:"
+                f"{innermost.lineno}, {innermost.name}) while rendering {output_path}: {exc}; if the "
+                "template's call is right, this is a bug in site-builder: run with --debug and report it")
+    return f"{place}: error while rendering {output_path}: {exc}"
 
 
 def _template_place(exc: Exception) -> str:

@@ -252,3 +252,19 @@ def test_wrong_command_line_use_exits_2_with_usage(args):
     result = run_cli(*args)
     assert result.returncode == 2
     assert "usage: site-builder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_error_inside_site_builders_own_code_is_named_and_debug_shows_where(make_site, tmp_path):
+    # A template hands one of site-builder's functions something it cannot take.
+    content = make_site({"papers/a.md": paper_file("A"),
+                         "theme/templates/paper.html": "{% extends 'base.html' %}\n{% block main %}\n"
+                                                       "{{ metadata.absolute_url(5, config) }}\n{% endblock %}\n"})
+    result = build(content, tmp_path / "out")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    line = result.stderr
+    assert "paper.html:3" in line and "papers/a/index.html" in line
+    assert "inside site-builder (metadata.py:" in line and "absolute_url" in line and "--debug" in line
+    debug = run_cli("--debug", "build", "--content", str(content), "--output", str(tmp_path / "out"))
+    assert debug.returncode == 1
+    # The original error and where it happened, not only the one-line summary.
+    assert "AttributeError" in debug.stderr and "metadata.py" in debug.stderr and "ThemeError" in debug.stderr
