@@ -107,7 +107,7 @@ def test_al_folio_fields_strings_and_front_matter(corpus_site):
     assert authors[:2] == ["A. Einstein*†", "B. Podolsky*"]
     assert "American Physical Society," in (output / "papers/physrev-47-777/cite.bib").read_text()
     relativity = page(output / "papers/einstein1920relativity/index.html")
-    assert [a["href"] for a in relativity.select(".pub-links a.btn") if a.get_text() == "Website"] == \
+    assert [a["href"] for a in relativity.select(".pub-links a") if a.get_text() == "Website"] == \
         ["relativity.html"]
 
 

@@ -24,7 +24,7 @@
       var entry = {
         el: a,
         shown: true,
-        text: fold([".pub-body > .p-name", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
+        text: fold([":scope > .p-name", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
           .map(function (s) { return textOf(a, s); }).join(" ")),
         year: textOf(a, ".dt-published"),
         venue: textOf(a, ".badge") || textOf(a, ".p-publication"),  // as the venue list names it

@@ -24,7 +24,7 @@
 
   // Long author lists: the names past the limit fold behind an "and K more" button.
   document.querySelectorAll(".more-count").forEach(function (marker) {
-    var list = marker.previousElementSibling;
+    var list = marker.parentElement;  // the author list's element, marked .open when unfolded
     var count = marker.dataset.count;
     var button = document.createElement("button");
     button.type = "button";
