@@ -11,7 +11,10 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 
 def is_safe_url(url: str) -> bool:
     """http, https, mailto, or a relative URL; never javascript:, data:, vbscript: ..."""
-    cleaned = "".join(ch for ch in url if ch.isprintable() and not ch.isspace())
+    # Drop what a browser ignores inside a URL: control characters and spaces (the only
+    # printable white space is ' ', so the common clean URL skips the loop).
+    cleaned = url if url.isprintable() and " " not in url else "".join(
+        ch for ch in url if ch.isprintable() and not ch.isspace())
     try:
         scheme = urlsplit(cleaned).scheme.lower()
     except ValueError:
