@@ -4,8 +4,10 @@ for a broken file or template, and the previous site kept when the build fails."
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 
 from conftest import REPO, paper_file, run_cli, tree_digest
 
@@ -115,3 +117,46 @@ def test_a_template_error_in_the_second_half_fails_cleanly(make_site, tmp_path):
     assert "papers/p0299/index.html" in failed.stderr
     assert tree_digest(output) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]  # no staging folder left
+
+
+# A parent that forks a child (the second half of the items), which records its pid and waits.
+PARENT_OF_A_SLOW_CHILD = """
+import os, sys, time
+from site_builder.parallel import MINIMUM_ITEMS, map_on_two_cores
+folder = sys.argv[1]
+def work(item):
+    if item == MINIMUM_ITEMS - 1:  # the last item: the child's
+        with open(os.path.join(folder, f"child-{os.getpid()}"), "w"):
+            pass
+        time.sleep(60)
+    if item == 0:  # the first: the parent's
+        time.sleep(60)
+    return item
+map_on_two_cores(work, range(MINIMUM_ITEMS))
+"""
+
+
+def test_the_child_dies_with_a_killed_build(tmp_path):
+    """A build killed mid-way must not leave its child writing into the abandoned staging folder."""
+    parent = subprocess.Popen([sys.executable, "-c", PARENT_OF_A_SLOW_CHILD, str(tmp_path)], cwd=REPO)
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob("child-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (marker,) = tmp_path.glob("child-*")
+    child = int(marker.name.split("-")[1])
+    os.kill(child, 0)  # alive while the parent is
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _running(child), "the child outlived its killed parent"
+
+
+def _running(pid: int) -> bool:
+    """True while the process exists and is not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
