@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build serve test browser java axe bench clean
+.PHONY: build serve test browser java axe bench clean theme-assets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ axe:
 	    echo "npm is missing: the axe-core accessibility tests will skip (outside CI)"; \
 	  fi; \
 	fi
+
+# After editing themes/default/src/: write the minified copies the theme ships (static/assets/).
+theme-assets: $(STAMP)
+	$(BIN)/python tools/minify_theme.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
