@@ -49,8 +49,15 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def page_weight(site: Path) -> str:
-    files = [site / "publications" / "index.html", *sorted((site / "assets").glob("*.css")),
-             *sorted((site / "assets").glob("*.js"))]
+    """The publications page and the stylesheets and scripts it loads (as tests/test_page_weight.py)."""
+    from bs4 import BeautifulSoup
+
+    site = site.resolve()
+    page = site / "publications" / "index.html"
+    html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    urls = [link["href"] for link in html.select('link[rel~="stylesheet"][href]')]
+    urls += [script["src"] for script in html.select("script[src]")]
+    files = [page, *((page.parent / url).resolve() for url in urls)]
     sizes = {f.relative_to(site).as_posix(): f.stat().st_size for f in files}
     zipped = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
     listing = ", ".join(f"{name} {size / 1000:.1f}" for name, size in sizes.items())
