@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 from site_builder import build_cache
 
 if TYPE_CHECKING:
+    from site_builder.content import BibCache
     from site_builder.models import Site
     from site_builder.theme import Theme
 
@@ -28,8 +29,8 @@ class BuildReport:
                 f"in {self.seconds:.2f} s")
 
 
-def load_site(content_dir: Path) -> tuple[Site, Theme]:
-    """Read and check everything; nothing is written."""
+def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Site, Theme]:
+    """Read and check everything; nothing is written. `bib_cache`: see content.BibCache."""
     from site_builder.config import load_config
     from site_builder.content import load_pages, load_publications
     from site_builder.markup import MarkdownRenderer
@@ -44,7 +45,7 @@ def load_site(content_dir: Path) -> tuple[Site, Theme]:
     if not config.url:
         warnings.append(f"{config.root / 'site.yaml'}: no 'url': pages get no canonical link, the feed "
                         "uses relative links and no sitemap.xml is written; add 'url: https://...'")
-    publications = load_publications(config, markdown, warnings)
+    publications = load_publications(config, markdown, warnings, bib_cache=bib_cache)
     home, pages = load_pages(config, markdown)
     site = Site(config=config, publications=publications, pages=pages, home=home,
                 news=load_news(config, markdown), warnings=tuple(warnings))

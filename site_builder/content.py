@@ -39,16 +39,34 @@ def slug_for(path: Path) -> str:
     return safe_slug(path.stem) or "paper-" + hashlib.blake2b(path.stem.encode(), digest_size=4).hexdigest()
 
 
+class BibCache:
+    """The papers of the .bib files, kept by the preview server between rebuilds while no .bib
+    file changes: the parsed entries with their warnings, and the record made from each entry
+    that no Markdown file overrides (None when it was skipped) with its warnings. Reusing the
+    same record objects also lets the renderer reuse their listing, feed and BibTeX entries."""
+
+    def __init__(self) -> None:
+        self.parsed: tuple[dict, list[str]] | None = None
+        self.records: dict[str, tuple[Publication | None, list[str]]] = {}
+
+
 def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
-                      known: Mapping[Path, Publication] | None = None) -> tuple[Publication, ...]:
+                      known: Mapping[Path, Publication] | None = None,
+                      bib_cache: BibCache | None = None) -> tuple[Publication, ...]:
     """Every paper, checked and in display order. `known` maps files that have not changed since
-    they were last read to their records, which are reused (the preview server passes it)."""
+    they were last read to their records, which are reused (the preview server passes it), and
+    `bib_cache` keeps what the .bib files gave while they do not change."""
     errors: list[SiteError] = []
     by_slug: dict[str, Publication] = {}
+    bib_cache = bib_cache or BibCache()
     bib_files = content_files(config.root, ".bib")
     if bib_files:  # BibTeX support is imported only for sites that have a .bib file
         from site_builder.bibtex_in import bib_source, load_bib_papers, with_override
-    bib = load_bib_papers(bib_files, warnings) if bib_files else {}
+    if bib_cache.parsed is None:
+        parse_warnings: list[str] = []
+        bib_cache.parsed = (load_bib_papers(bib_files, parse_warnings) if bib_files else {}), parse_warnings
+    bib, parse_warnings = bib_cache.parsed
+    warnings.extend(parse_warnings)
 
     def read_paper(path: Path) -> tuple[Publication, list[str]]:
         """One paper file's record and its warnings; raises ContentError."""
@@ -62,11 +80,28 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
             file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
         return _with_slug(pub, slug), file_warnings
 
+    def read_entry(slug: str) -> tuple[Publication | None, list[str]]:
+        """The record of a .bib entry no Markdown file overrides, or None with a warning."""
+        entry, entry_warnings = bib[slug], []
+        try:
+            return publication_from_source(bib_source(entry), markdown, config.owner, entry_warnings,
+                                           entry), entry_warnings
+        except ContentError as exc:
+            return None, entry_warnings + [f"{entry.entry.place}: entry '{entry.entry.key}': "
+                                           f"{exc.message}; it is skipped"]
+
     paths = content_files(config.root / "papers", ".md")
     reused = {path: known[path] for path in paths
               if known and path in known and bib.get(slug_for(path)) is None}
+    md_slugs = {slug_for(path) for path in paths}
+    bib_only = [slug for slug in bib if slug not in md_slugs]
     fresh = [path for path in paths if path not in reused]
-    read = dict(zip(fresh, map_on_two_cores(read_paper, fresh, caught=ContentError)))
+    fresh_entries = [slug for slug in bib_only if slug not in bib_cache.records]
+    # Markdown files and .bib entries are read together, on two cores for large sites.
+    results = map_on_two_cores(lambda item: read_paper(item) if isinstance(item, Path) else read_entry(item),
+                               [*fresh, *fresh_entries], caught=ContentError)
+    read = dict(zip(fresh, results))
+    bib_cache.records.update(zip(fresh_entries, results[len(fresh):]))
     for path in paths:
         if path in reused:
             pub = reused[path]
@@ -81,13 +116,11 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
                                              "has the same name; rename one of the files"))
             continue
         by_slug[pub.slug] = pub
-    for slug, entry in bib.items():
-        if slug in by_slug:
-            continue
-        try:
-            by_slug[slug] = publication_from_source(bib_source(entry), markdown, config.owner, warnings, entry)
-        except ContentError as exc:
-            warnings.append(f"{entry.entry.place}: entry '{entry.entry.key}': {exc.message}; it is skipped")
+    for slug in bib_only:
+        pub, entry_warnings = bib_cache.records[slug]
+        warnings.extend(entry_warnings)
+        if pub is not None:
+            by_slug[slug] = pub
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
     return tuple(sorted(by_slug.values(), key=display_order))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from site_builder.build import load_site
-from site_builder.content import load_publications
+from site_builder.content import BibCache, load_publications
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Site
 from site_builder.fragments import Fragments
@@ -66,6 +66,7 @@ class LiveSite:
         self._env = None
         self._fragments: Fragments | None = None  # listing and BibTeX entries of the last build
         self._markdown = MarkdownRenderer()
+        self._bib = BibCache()  # what the .bib files gave, while none of them changes
         self._written: dict[str, str | bytes] = {}  # output path -> what the output folder holds
         # Edits not yet in a good build (kept across failed rebuilds, so none is forgotten).
         self._stale_everything = True
@@ -115,7 +116,8 @@ class LiveSite:
         return replace(result, seconds=time.perf_counter() - started)
 
     def _rebuild_everything(self) -> Rebuild:
-        site, theme = load_site(self.content)
+        self._bib = BibCache()
+        site, theme = load_site(self.content, self._bib)
         env = make_environment(theme)
         renderer = Renderer(site, env)
         pages = list(renderer.pages())
@@ -128,8 +130,10 @@ class LiveSite:
     def _rebuild_papers(self, changed: set[str]) -> Rebuild:
         old = self.site
         known = {pub.source: pub for pub in old.publications if os.path.abspath(pub.source) not in changed}
+        if any(path.endswith(".bib") for path in changed):
+            self._bib = BibCache()
         warnings: list[str] = []
-        publications = load_publications(old.config, self._markdown, warnings, known)
+        publications = load_publications(old.config, self._markdown, warnings, known, self._bib)
         site = replace(old, publications=publications, warnings=tuple(warnings))
         before = {pub.slug: pub for pub in old.publications}
         after = {pub.slug: pub for pub in publications}

@@ -375,3 +375,47 @@ def test_an_unknown_template_name_is_reported_with_its_file_and_line(copy_exampl
     override.write_text('{% extends "base.html" %}\n{% block main %}\n{% include "nope.html" %}{% endblock %}\n')
     with pytest.raises(SiteError, match=r"theme/templates/home\.html:3: template 'nope\.html' not found"):
         live.rebuild({str(override.absolute())})
+
+
+BIB_ENTRIES = """@article{bibonly2024,
+  title = {A Paper Only in BibTeX},
+  author = {Goldblum, Micah},
+  journal = {Journal},
+  year = {2024}
+}
+@article{notitle2023,
+  author = {Goldblum, Micah},
+  year = {2023}
+}
+"""
+
+
+def test_a_paper_edit_reuses_what_the_bib_files_gave(copy_example, tmp_path):
+    """With .bib files unchanged, a Markdown paper's edit neither re-reads them nor rewrites
+    their papers' pages; their warnings are still reported, and editing the .bib is seen."""
+    bib = copy_example / "papers" / "more.bib"
+    bib.write_text(BIB_ENTRIES)
+    live = _live_site(copy_example)
+    skipped = [w for w in live.site.warnings if "notitle2023" in w]
+    assert len(skipped) == 1
+    before = _mtimes(live.output)
+    record = next(pub for pub in live.site.publications if pub.slug == "bibonly2024")
+    paper = copy_example / "papers" / f"{PAPER}.md"
+    set_title(paper, "Edited Title")
+    result = live.rebuild({str(paper.absolute())})
+    assert not result.everything and f"papers/{PAPER}/index.html" in result.written
+    # Not read again: the very same record (so its listing and feed entries are reused too).
+    assert any(pub is record for pub in live.site.publications)
+    assert "papers/bibonly2024/index.html" not in result.written
+    assert _mtimes(live.output)["papers/bibonly2024/index.html"] == before["papers/bibonly2024/index.html"]
+    assert [w for w in result.warnings if "notitle2023" in w] == skipped
+
+    bib.write_text(BIB_ENTRIES.replace("A Paper Only in BibTeX", "A Renamed BibTeX Paper"))
+    assert "papers/bibonly2024/index.html" in live.rebuild({str(bib.absolute())}).written
+    set_title(paper, "Edited Again")
+    live.rebuild({str(paper.absolute())})
+    assert "A Renamed BibTeX Paper" in (live.output / "publications" / "index.html").read_text()
+    fresh = tmp_path / "fresh"
+    assert run_cli("build", "--content", str(copy_example), "--output", str(fresh),
+                   cwd=copy_example.parent).returncode == 0
+    assert tree_digest(live.output) == tree_digest(fresh)
