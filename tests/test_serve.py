@@ -278,6 +278,13 @@ def _live_site(content: Path):
     return live
 
 
+def assert_same_as_a_full_build(live, fresh: Path) -> None:
+    """The preview server's output folder holds exactly what `site-builder build` writes."""
+    assert run_cli("build", "--content", str(live.content), "--output", str(fresh),
+                   cwd=live.content.parent).returncode == 0
+    assert tree_digest(live.output) == tree_digest(fresh)
+
+
 def _mtimes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
@@ -325,10 +332,7 @@ def test_partial_rebuilds_give_the_same_files_as_a_full_build(copy_example, tmp_
     changed = [papers / name for name in (f"{PAPER}.md", f"{SELECTED}.md", "neftune.md", "new-one.md")]
     result = live.rebuild({str(p.absolute()) for p in changed})
     assert not result.everything and result.removed == ("papers/neftune",)
-    fresh = tmp_path / "fresh"
-    assert run_cli("build", "--content", str(copy_example), "--output", str(fresh),
-                   cwd=copy_example.parent).returncode == 0
-    assert tree_digest(live.output) == tree_digest(fresh)
+    assert_same_as_a_full_build(live, tmp_path / "fresh")
 
 
 def test_a_failed_rebuild_keeps_the_last_good_site_and_remembers_the_edit(copy_example):
@@ -360,10 +364,7 @@ def test_a_bib_file_among_the_papers_is_watched_and_rebuilt(copy_example, tmp_pa
     assert not live.is_source(str((copy_example / "papers" / ".more.bib.swp").absolute()))
     live.rebuild({str(bib.absolute())})
     assert "A Paper Only in BibTeX" in (live.output / "publications" / "index.html").read_text()
-    fresh = tmp_path / "fresh"
-    assert run_cli("build", "--content", str(copy_example), "--output", str(fresh),
-                   cwd=copy_example.parent).returncode == 0
-    assert tree_digest(live.output) == tree_digest(fresh)
+    assert_same_as_a_full_build(live, tmp_path / "fresh")
 
 
 def test_an_unknown_template_name_is_reported_with_its_file_and_line(copy_example):
@@ -415,7 +416,4 @@ def test_a_paper_edit_reuses_what_the_bib_files_gave(copy_example, tmp_path):
     set_title(paper, "Edited Again")
     live.rebuild({str(paper.absolute())})
     assert "A Renamed BibTeX Paper" in (live.output / "publications" / "index.html").read_text()
-    fresh = tmp_path / "fresh"
-    assert run_cli("build", "--content", str(copy_example), "--output", str(fresh),
-                   cwd=copy_example.parent).returncode == 0
-    assert tree_digest(live.output) == tree_digest(fresh)
+    assert_same_as_a_full_build(live, tmp_path / "fresh")
