@@ -6,6 +6,7 @@ import os
 import re
 import traceback
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -156,9 +157,11 @@ class Renderer:
                            current=page.url_path)
 
     def not_found(self) -> str:
-        """404.html is served at any missing address, so its relative links start from <base href>."""
+        """404.html is served at any missing address, so its relative links start from <base href>:
+        the site's own path ('/' or '/repo/'), so that its files come from the same host."""
+        url = self.site.config.url
         return self.render("404.html", "404.html", title="Page not found", description="",
-                           canonical="", current=None, base_href=self.site.config.url)
+                           canonical="", current=None, base_href=urlsplit(url).path or "/" if url else "")
 
     def render(self, template_name: str, output_path: str, **context: Any) -> str:
         root = relative_root(output_path)
