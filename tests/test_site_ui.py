@@ -311,3 +311,35 @@ def make_bench_site(generator: Path, work: Path, n: int) -> Path:
     (content / "site.yaml").write_text("title: Bench\nurl: https://example.org/\nauthor_limit: 8\n"
                                        "owner:\n  name: Ada Lovelace\n")
     return content
+
+
+# (404.html takes its files from the site's own path, /site/, where this test server has nothing;
+# test_check serves the example at that path and follows every link of every page.)
+EVERY_KIND_OF_PAGE = ["", "publications/", "papers/neftune/", "cv/", "news/"]
+
+
+def test_every_kind_of_page_runs_its_scripts_without_an_error(browser, base_url):
+    """The shipped (minified) scripts load and run on each kind of page, with no error in the
+    console, and their controls come alive: the theme switch everywhere, BibTeX's copy button."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    page.on("console", lambda message: message.type == "error" and errors.append(f"{page.url}: {message.text}"))
+    for path in EVERY_KIND_OF_PAGE:
+        page.goto(base_url + path)
+        toggle = page.locator("#theme-toggle")
+        expect(toggle).to_be_visible()
+        was = page.evaluate("document.documentElement.dataset.theme || ''")
+        toggle.click()
+        assert page.evaluate("document.documentElement.dataset.theme || ''") != was, path
+        toggle.click()
+    page.goto(base_url + "papers/neftune/")
+    copy = page.locator("button.copy")
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()").startswith("@inproceedings{")
+    context.close()
+    assert not errors, errors
