@@ -70,7 +70,7 @@ def start_server(site: Path) -> tuple[subprocess.Popen, str, Path]:
         cwd=site, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # the first build of 10,000 papers takes a while
     while not re.search(r"^serving .* at (http://\S+) ", log_path.read_text(), re.MULTILINE):
         if time.monotonic() > deadline or server.poll() is not None:
             sys.exit("the server did not start:\n" + log_path.read_text())
