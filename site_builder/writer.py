@@ -8,8 +8,8 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from site_builder.errors import SiteError
