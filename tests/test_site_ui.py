@@ -320,10 +320,13 @@ EVERY_KIND_OF_PAGE = ["", "publications/", "papers/neftune/", "cv/", "news/"]
 
 def test_every_kind_of_page_runs_its_scripts_without_an_error(browser, base_url):
     """The shipped (minified) scripts load and run on each kind of page, with no error in the
-    console, and their controls come alive: the theme switch everywhere, BibTeX's copy button."""
+    console, and their controls come alive: the theme switch everywhere, BibTeX's copy button.
+    No page asks another host for anything (fonts, scripts, images, analytics)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     page.on("console", lambda message: message.type == "error" and errors.append(f"{page.url}: {message.text}"))
@@ -343,3 +346,5 @@ def test_every_kind_of_page_runs_its_scripts_without_an_error(browser, base_url)
     assert page.evaluate("navigator.clipboard.readText()").startswith("@inproceedings{")
     context.close()
     assert not errors, errors
+    assert len(requested) > len(EVERY_KIND_OF_PAGE)  # the pages and their CSS, JS, images
+    assert [url for url in requested if not url.startswith((base_url, "data:"))] == []
