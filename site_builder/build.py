@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from site_builder import build_cache
 
@@ -53,16 +53,12 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Sit
 
 
 def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
-    """Every generated page as (output path, text); template errors surface here, before writing."""
-    return list(render_pages(site, theme))
-
-
-def render_pages(site: Site, theme: Theme) -> Iterator[tuple[str, str]]:
-    """The pages one by one, as they are rendered."""
+    """Every generated page as (output path, text), rendered in one process and held in memory
+    (for tests; `build` writes each page as it is rendered, the paper pages on two cores)."""
     from site_builder.render import Renderer
     from site_builder.theme import make_environment
 
-    return Renderer(site, make_environment(theme)).pages()
+    return list(Renderer(site, make_environment(theme)).pages())
 
 
 def build(content_dir: Path, output_dir: Path) -> BuildReport:
