@@ -85,6 +85,12 @@ class SiteConfig:
     profiles: tuple[Profile, ...] = ()
     news_count: int = 5  # news items on the home page
     allow_html: bool = False  # trust raw HTML in Markdown (otherwise it is shown as text)
+    feed_limit: int = 50  # the newest papers in feed.xml; 0: every paper
+
+    @property
+    def feed_count(self) -> int | None:
+        """How many papers feed.xml holds, as a slice end: None for every paper."""
+        return self.feed_limit or None
 
 
 @dataclass(frozen=True)

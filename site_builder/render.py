@@ -102,6 +102,7 @@ class Renderer:
         reuse (the paper's listing entry as the default theme asks for it, its feed entry and
         BibTeX) are made alongside and kept. Returns the number of files written."""
         listing_root = relative_root("publications/index.html")
+        in_feed = {id(pub) for pub in self.site.publications[:self.site.config.feed_count]}
 
         def one_paper(pub: Publication) -> tuple[int, list]:
             files = 0
@@ -109,7 +110,8 @@ class Renderer:
                 write(path, text)
                 files += 1
             self.listing_entry(pub, listing_root, limit=self.site.config.author_limit)
-            self.feed_entry(pub)
+            if id(pub) in in_feed:
+                self.feed_entry(pub)
             return files, self.fragments.pieces_of(pub)
 
         listed = len(self.listed)

@@ -201,6 +201,8 @@ def test_feed_is_newest_first_with_absolute_links(example_output):
     assert not feed.bozo, feed.get("bozo_exception")
     listing = soup(example_output / "publications" / "index.html")
     slugs = [a["id"] for a in listing.select("section.year article.h-cite")]
+    assert len(slugs) == 62
+    slugs = slugs[:50]  # the feed holds the newest 50 (feed_limit's default)
     assert [e.link for e in feed.entries] == [f"{EXAMPLE_URL}papers/{s}/" for s in slugs]
     years = [e.published_parsed.tm_year for e in feed.entries]
     assert years == sorted(years, reverse=True)
@@ -377,3 +379,20 @@ def test_unsafe_image_is_refused(make_site, tmp_path):
     result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "papers/x.md" in result.stderr and "'image' must be" in result.stderr
+
+
+@pytest.mark.parametrize("limit, entries", [(0, 3), (2, 2), (5, 3)])
+def test_feed_limit_caps_the_feed_at_the_newest_papers(make_site, tmp_path, limit, entries):
+    content = make_site({f"papers/p{year}.md": paper_file(f"Paper {year}", year=year) for year in (2021, 2022, 2023)},
+                        config=MINIMAL_CONFIG + f"feed_limit: {limit}\n")
+    result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    assert [e.title for e in feed.entries] == ["Paper 2023", "Paper 2022", "Paper 2021"][:entries]
+
+
+def test_a_feed_limit_that_is_not_a_count_is_a_config_error(make_site, tmp_path):
+    content = make_site({}, config=MINIMAL_CONFIG + "feed_limit: many\n")
+    result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "feed_limit" in result.stderr
