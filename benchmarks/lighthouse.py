@@ -48,16 +48,20 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(data)
 
 
-def page_weight(site: Path) -> str:
-    """The publications page and the stylesheets and scripts it loads (as tests/test_page_weight.py)."""
+def stylesheets_and_scripts(page: Path) -> list[str]:
+    """The URLs of the stylesheets and scripts an HTML page loads (tests/test_page_weight.py too)."""
     from bs4 import BeautifulSoup
 
+    html = BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib")
+    urls = [link["href"] for link in html.select('link[rel~="stylesheet"][href]')]
+    return urls + [script["src"] for script in html.select("script[src]")]
+
+
+def page_weight(site: Path) -> str:
+    """The publications page and the stylesheets and scripts it loads."""
     site = site.resolve()
     page = site / "publications" / "index.html"
-    html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    urls = [link["href"] for link in html.select('link[rel~="stylesheet"][href]')]
-    urls += [script["src"] for script in html.select("script[src]")]
-    files = [page, *((page.parent / url).resolve() for url in urls)]
+    files = [page, *((page.parent / url).resolve() for url in stylesheets_and_scripts(page))]
     sizes = {f.relative_to(site).as_posix(): f.stat().st_size for f in files}
     zipped = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
     listing = ", ".join(f"{name} {size / 1000:.1f}" for name, size in sizes.items())

@@ -4,9 +4,6 @@ under 150 KB uncompressed, and the theme ships exactly the minified form of its 
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
-
-from bs4 import BeautifulSoup
 
 from conftest import REPO
 
@@ -14,19 +11,23 @@ BUDGET = 150_000  # bytes, uncompressed: page + every stylesheet and script it r
 THEME = REPO / "themes" / "default"
 
 
-def minify_tool():
-    """tools/minify_theme.py, the script that writes the shipped files."""
-    spec = importlib.util.spec_from_file_location("minify_theme", REPO / "tools" / "minify_theme.py")
+def script_module(relative: str):
+    """A script of the repository outside the package, as a module: tools/minify_theme.py writes
+    the shipped files; benchmarks/lighthouse.py reads which files a page loads."""
+    path = REPO / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def minify_tool():
+    return script_module("tools/minify_theme.py")
+
+
 def test_publications_page_with_its_css_and_js_stays_under_150_kb(example_output):
     page = example_output / "publications" / "index.html"
-    html = BeautifulSoup(page.read_text(encoding="utf-8"), "html5lib")
-    urls = [link["href"] for link in html.select('link[rel~="stylesheet"][href]')]
-    urls += [script["src"] for script in html.select("script[src]")]
+    urls = script_module("benchmarks/lighthouse.py").stylesheets_and_scripts(page)
     assert any(u.endswith(".css") for u in urls) and any(u.endswith("search.js") for u in urls)
     sizes = {"publications/index.html": page.stat().st_size}
     for url in urls:
