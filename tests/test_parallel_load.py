@@ -38,50 +38,55 @@ def test_many_papers_give_the_same_warnings_and_errors_as_few(make_site, tmp_pat
     assert failed.stderr.startswith(f"error: {papers / 'p0280.md'}:") and failed.stderr.count("\n") == 1
 
 
-# Run in a fresh process: the test process may have threads left by other tests.
-COMPARE = """
+# Scripts run in a fresh process (the test process may have threads left by other tests).
+# both_ways(work) runs work forking, then with a thread alive: a process with threads (as the
+# preview server) never forks, so the second run is the one-core one.
+BOTH_WAYS = """
 import sys, threading
 from pathlib import Path
+
+def both_ways(work):
+    assert threading.active_count() == 1
+    two_cores = work("two")
+    waiting = threading.Event()
+    other = threading.Thread(target=waiting.wait)
+    other.start()
+    try:
+        return two_cores, work("one")
+    finally:
+        waiting.set()
+        other.join()
+"""
+
+COMPARE = BOTH_WAYS + """
 from site_builder.build import load_site, render_site
 content = Path(sys.argv[1])
-assert threading.active_count() == 1
-two_cores = render_site(*load_site(content))
-waiting = threading.Event()
-other = threading.Thread(target=waiting.wait)
-other.start()  # a process with threads (as the preview server) never forks: one core
-one_core = render_site(*load_site(content))
-waiting.set()
-other.join()
+two_cores, one_core = both_ways(lambda _: render_site(*load_site(content)))
 assert two_cores == one_core, "the pages differ"
 assert "<em>200</em>" in dict(two_cores)["papers/p0200/index.html"]
 print("same", len(two_cores))
 """
 
 
+def run_script(script: str, *args, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True,
+                          cwd=REPO, timeout=120, **options)
+
+
 def test_pages_read_on_two_cores_are_those_read_on_one(make_site):
     content = make_site({})
     write_papers(content, MINIMUM_ITEMS + 1)
-    result = subprocess.run([sys.executable, "-c", COMPARE, str(content)], capture_output=True, text=True,
-                            cwd=REPO, timeout=120)
+    result = run_script(COMPARE, content)
     assert result.returncode == 0, result.stderr
     word, pages = result.stdout.split()
     assert word == "same" and int(pages) > 2 * (MINIMUM_ITEMS + 1)
 
 
-# A whole build in a fresh process, twice: forking, then with a thread alive (no fork: one core).
-BUILD_BOTH_WAYS = """
-import sys, threading
-from pathlib import Path
+# A whole build, twice: forking, then on one core.
+BUILD_BOTH_WAYS = BOTH_WAYS + """
 from site_builder.build import build
 content, output = Path(sys.argv[1]), Path(sys.argv[2])
-assert threading.active_count() == 1
-two = build(content, output / "two")
-waiting = threading.Event()
-other = threading.Thread(target=waiting.wait)
-other.start()
-one = build(content, output / "one")
-waiting.set()
-other.join()
+two, one = both_ways(lambda name: build(content, output / name))
 assert two.warnings == one.warnings, (two.warnings, one.warnings)
 print(len(two.warnings))
 """
@@ -98,9 +103,8 @@ def test_a_build_on_two_cores_writes_the_files_a_build_on_one_writes(make_site, 
     content = make_site({"pages/cv.md": "---\ntitle: CV\n---\nText.\n",
                          "more.bib": bib_entries(MINIMUM_ITEMS)})
     write_papers(content, MINIMUM_ITEMS + 51)
-    result = subprocess.run([sys.executable, "-c", BUILD_BOTH_WAYS, str(content), str(tmp_path)],
-                            capture_output=True, text=True, cwd=REPO, timeout=120,
-                            env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"})
+    result = run_script(BUILD_BOTH_WAYS, content, tmp_path,
+                        env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) == MINIMUM_ITEMS // 10  # the skipped entries' warnings, in both
     two, one = tree_digest(tmp_path / "two"), tree_digest(tmp_path / "one")
