@@ -70,12 +70,12 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
 
     def read_paper(path: Path) -> tuple[Publication, list[str]]:
         """One paper file's record and its warnings; raises ContentError."""
-        entry, file_warnings = bib.get(slug_for(path)), []
+        slug = slug_for(path)
+        entry, file_warnings = bib.get(slug), []
         source, overridden = read_source(path), frozenset()
         if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
             source, overridden = with_override(entry, source)
         pub = publication_from_source(source, markdown, config.owner, file_warnings, entry, overridden)
-        slug = slug_for(path)
         if slug != path.stem:
             file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
         return _with_slug(pub, slug), file_warnings
