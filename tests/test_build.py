@@ -225,12 +225,12 @@ def test_escaping_of_untrusted_text(make_site, tmp_path):
 
 
 def test_readme_example_files_build(make_site, tmp_path):
-    """The complete example files in the README are real: they build, with every field shown."""
+    """The complete example files in docs/content.md are real: they build, with every field shown."""
     import re
 
     from conftest import REPO
 
-    readme = (REPO / "README.md").read_text()
+    readme = (REPO / "docs" / "content.md").read_text()
     config = re.search(r"### `content/site.yaml`\n\n```yaml\n(.*?)```", readme, re.S).group(1)
     paper = re.search(r"### `content/papers/<slug>.md`.*?```markdown\n(.*?)```", readme, re.S).group(1)
     content = make_site({"papers/bayes.md": paper}, config=config)

@@ -107,7 +107,7 @@ def test_the_inline_theme_script_is_the_same_everywhere_and_its_csp_hash_is_in_t
                for script in html(page).select("head script:not([src]):not([type])")}
     assert len(scripts) == 1
     digest = base64.b64encode(hashlib.sha256(scripts.pop().encode()).digest()).decode()
-    assert f"'sha256-{digest}'" in (REPO / "README.md").read_text()
+    assert f"'sha256-{digest}'" in (REPO / "docs" / "themes.md").read_text()
 
 
 def test_without_nav_the_menu_lists_the_pages_by_nav_order_and_marks_the_current_one(make_site, tmp_path):
