@@ -38,6 +38,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from site_builder.config import require_site
 from site_builder.errors import SiteError
 from site_builder.incremental import LiveSite
 
@@ -52,9 +53,7 @@ PORT_TRIES = 10
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    if not args.content.is_dir():
-        raise SiteError(f"{args.content}: no such folder; run serve where your content/ folder is, "
-                        "or pass --content")
+    require_site(args.content)
     live = LiveSite(args.content, args.output)
     status = PreviewStatus()
     rebuilder = Rebuilder(live, status, debug=args.debug)
