@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import gc
 import html
@@ -77,7 +78,8 @@ async def _serve(server: PreviewServer, rebuilder: Rebuilder, args: argparse.Nam
     if args.open:
         _open_browser(url)
     stopped = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
+    with contextlib.suppress(NotImplementedError):  # Windows' event loop has no signal handlers;
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)  # Ctrl-C still works
     try:
         await stopped.wait()  # until SIGTERM, or Ctrl-C cancels this task
     finally:

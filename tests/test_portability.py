@@ -4,7 +4,9 @@ on every file) builds byte for byte the same site as the same files saved on Lin
 from __future__ import annotations
 
 import codecs
+import os
 import shutil
+import sys
 
 from conftest import EXAMPLE_CONTENT, MINIMAL_CONFIG, paper_file, run_cli, tree_digest
 
@@ -66,3 +68,28 @@ def test_bibtex_and_template_overrides_read_the_same_with_crlf_and_a_bom(make_si
     assert 'class="override"' in page and "\ufeff" not in page and "\r" not in page
     assert (crlf_out / "papers" / "turing1936computable" / "index.html").is_file()
     assert tree_digest(crlf_out) == tree_digest(lf_out)
+
+
+# Windows' asyncio event loop cannot install signal handlers; this makes Linux's refuse the same way.
+NO_SIGNAL_HANDLERS = """\
+import asyncio.unix_events
+
+
+def refuse(*args, **kwargs):
+    raise NotImplementedError("no signal handlers here, as on Windows")
+
+
+asyncio.unix_events._UnixSelectorEventLoop.add_signal_handler = refuse
+"""
+
+
+def test_serve_runs_where_the_event_loop_has_no_signal_handlers(make_site, tmp_path):
+    from test_packaging import serve_and_stop
+
+    content = make_site({"papers/a.md": paper_file("A Paper")})
+    forced = tmp_path / "windows-like"
+    forced.mkdir()
+    (forced / "sitecustomize.py").write_text(NO_SIGNAL_HANDLERS)
+    env = {**os.environ, "PYTHONPATH": str(forced)}
+    serve_and_stop([sys.executable, "-m", "site_builder", "serve", "--content", str(content),
+                    "--output", str(tmp_path / "output")], tmp_path, env, "papers/a/")
