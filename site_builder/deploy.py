@@ -37,8 +37,7 @@ def run_deploy(args: argparse.Namespace) -> int:
         print(f"  with .nojekyll{', CNAME ' + config.cname if config.cname else ''}; "
               f"commit message: {message.splitlines()[0]}")
         for missing in _missing_identity(repo):
-            print(f"  before publishing: git does not know who publishes ({missing} is not set); run "
-                  f"'git config --global {missing} \"...\"' once")
+            print(f"  before publishing: {_identity_advice(missing)}")
         return 0
     existed = _fetch_published(repo, args.remote, args.branch, remote_url)
     _publish(repo, args.output.absolute(), args, message, config.cname)
@@ -123,10 +122,14 @@ def _missing_identity(repo: Path) -> list[str]:
             if not (os.environ.get(variable) or _git(repo, "config", key).stdout.strip())]
 
 
+def _identity_advice(key: str) -> str:
+    return f"git does not know who publishes ({key} is not set); run 'git config --global {key} \"...\"' once"
+
+
 def _check_identity(repo: Path) -> None:
-    for key in _missing_identity(repo)[:1]:
-        raise SiteError(f"git does not know who publishes ({key} is not set); run "
-                        f"'git config --global {key} \"...\"' once")
+    missing = _missing_identity(repo)
+    if missing:
+        raise SiteError(_identity_advice(missing[0]))
 
 
 def _remote_state(repo: Path, remote: str, branch: str) -> str:
