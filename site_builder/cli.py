@@ -24,6 +24,18 @@ COMMANDS = {
     "new": "site_builder.scaffold:run_new",
 }
 
+# One example per command, in the order a new user needs them, for the overview that
+# `site-builder` alone prints; a command missing here is listed after these with its --help.
+EXAMPLES = {
+    "init": "site-builder init mysite",
+    "new": 'site-builder new paper "The Title"',
+    "serve": "site-builder serve",
+    "build": "site-builder build",
+    "check": "site-builder check",
+    "deploy": "site-builder deploy",
+    "import": "site-builder import papers.bib",
+}
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="site-builder", description="Static websites for academics.")
@@ -100,8 +112,25 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def overview(parser: argparse.ArgumentParser) -> str:
+    """Every command of COMMANDS with what it does and one example."""
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in commands._choices_actions}
+    names = [name for name in EXAMPLES if name in COMMANDS] + [n for n in COMMANDS if n not in EXAMPLES]
+    rows = [(EXAMPLES.get(name, f"site-builder {name} --help"), helps.get(name, "")) for name in names]
+    width = max(len(example) for example, _ in rows)
+    return "\n".join([f"site-builder {__version__}: static websites for academics", "",
+                      *(f"  {example:<{width}}  # {help}" for example, help in rows), "",
+                      "'site-builder COMMAND --help' lists a command's options."])
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        # Like git with no command: the overview on stdout, and exit 1 (nothing was done).
+        print(overview(parser))
+        return 1
+    args = parser.parse_args(argv)
     from site_builder.errors import SiteError
 
     module_name, function_name = COMMANDS[args.command].split(":")

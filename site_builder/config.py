@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from site_builder.errors import ConfigError, ContentError
+from site_builder.errors import ConfigError, ContentError, SiteError, did_you_mean
 from site_builder.frontmatter import load_yaml, read_text
 from site_builder.models import NavItem, Owner, SiteConfig
 from site_builder.profiles import load_profiles
@@ -24,10 +23,18 @@ KNOWN_KEYS = (
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
 
 
-def load_config(content_dir: Path) -> SiteConfig:
+def require_site(content_dir: Path) -> Path:
+    """content_dir/site.yaml, or the one-line error for running outside a site's folder."""
     path = content_dir / CONFIG_NAME
     if not path.is_file():
-        raise ConfigError(path, [f"no {CONFIG_NAME} here; create it with at least 'title:' and 'owner:'"])
+        raise SiteError(f"no site here: looked for {path.absolute()} and found none; run this in your "
+                        "site's folder (cd mysite), start a new site with 'site-builder init mysite', "
+                        "or point --content at the site's content folder")
+    return path
+
+
+def load_config(content_dir: Path) -> SiteConfig:
+    path = require_site(content_dir)
     data = load_yaml(read_text(path), path)
     if data is None:
         data = {}
@@ -163,5 +170,5 @@ def _nav(value: Any, problems: list[str]) -> tuple[NavItem, ...]:
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = did_you_mean(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""

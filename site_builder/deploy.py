@@ -22,7 +22,8 @@ def run_deploy(args: argparse.Namespace) -> int:
     config = load_config(args.content)
     repo = _repository(args.content)
     remote_url = _remote_url(repo, args.remote)
-    _check_identity(repo)
+    if not args.dry_run:
+        _check_identity(repo)
     if _git(repo, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip() == args.branch:
         raise SiteError(f"you are on the branch '{args.branch}' that deploy overwrites; switch to the "
                         f"branch with your sources (git switch main) or choose another --branch")
@@ -35,6 +36,8 @@ def run_deploy(args: argparse.Namespace) -> int:
               f"{_remote_state(repo, args.remote, args.branch)}")
         print(f"  with .nojekyll{', CNAME ' + config.cname if config.cname else ''}; "
               f"commit message: {message.splitlines()[0]}")
+        for missing in _missing_identity(repo):
+            print(f"  before publishing: {_identity_advice(missing)}")
         return 0
     existed = _fetch_published(repo, args.remote, args.branch, remote_url)
     _publish(repo, args.output.absolute(), args, message, config.cname)
@@ -112,19 +115,28 @@ def _remote_url(repo: Path, remote: str) -> str:
     return found.stdout.strip()
 
 
+def _missing_identity(repo: Path) -> list[str]:
+    """The git settings the publishing commit needs that are not set: its name and e-mail, looked
+    for where ghp-import looks for them."""
+    return [key for key, variable in (("user.name", "GIT_COMMITTER_NAME"), ("user.email", "GIT_COMMITTER_EMAIL"))
+            if not (os.environ.get(variable) or _git(repo, "config", key).stdout.strip())]
+
+
+def _identity_advice(key: str) -> str:
+    return f"git does not know who publishes ({key} is not set); run 'git config --global {key} \"...\"' once"
+
+
 def _check_identity(repo: Path) -> None:
-    """The publishing commit needs a name and e-mail, found where ghp-import looks for them."""
-    for key, variable in (("user.name", "GIT_COMMITTER_NAME"), ("user.email", "GIT_COMMITTER_EMAIL")):
-        if not (os.environ.get(variable) or _git(repo, "config", key).stdout.strip()):
-            raise SiteError(f"git does not know who publishes ({key} is not set); run "
-                            f"'git config --global {key} \"...\"' once")
+    missing = _missing_identity(repo)
+    if missing:
+        raise SiteError(_identity_advice(missing[0]))
 
 
 def _remote_state(repo: Path, remote: str, branch: str) -> str:
     """Whether the branch exists on the remote yet (read-only: git ls-remote)."""
     found = _git(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}")
     if found.returncode != 0:
-        raise SiteError(f"cannot reach the remote '{remote}': {_last_line(found.stderr)}")
+        return f"which cannot be reached now ({_last_line(found.stderr)}); a real deploy needs it"
     if found.stdout.strip():
         return f"on top of its commit {found.stdout.split()[0][:12]}"
     return "which does not exist yet and would be created"

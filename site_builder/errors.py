@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
+
+
+def did_you_mean(word: str, names) -> str | None:
+    """The known name a misspelt `word` most likely meant, or None when none is close.
+
+    Case, '_' and '-' do not count (feedLimit -> feed_limit); beyond that, at most one letter in
+    five of the longer word may be left over on either side (venu -> venue, titel -> title), so
+    that a merely similar word is not offered (publishDate is not publisher, codeurl not order).
+    """
+    def plain(name: str) -> str:
+        return name.lower().replace("_", "").replace("-", "")
+
+    wanted = plain(word)
+    by_plain = {plain(name): name for name in names}
+    if wanted in by_plain:
+        return by_plain[wanted]
+    for candidate in difflib.get_close_matches(wanted, by_plain, n=3, cutoff=0.6):
+        matched = sum(block.size for block in
+                      difflib.SequenceMatcher(None, wanted, candidate).get_matching_blocks())
+        longer = max(len(wanted), len(candidate))
+        if longer - matched <= max(1, longer // 5):
+            return by_plain[candidate]
+    return None
 
 
 def one_line(text: str) -> str:

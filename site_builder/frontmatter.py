@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,13 +92,30 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
         return f"the YAML tag {name} is not allowed (content files hold plain values only); remove it"
     if "appears twice" in problem:
         return problem
-    if mark is not None:
-        lines = text.splitlines()
-        if mark.line < len(lines) and "\t" in lines[mark.line][: max(mark.column, 1) + 1]:
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines):
+        line = lines[mark.line]
+        if "\t" in line[: max(mark.column, 1) + 1]:
             return "a tab is used for indentation; YAML needs spaces"
+        if "mapping values are not allowed" in problem and (fix := _colon_in_value(line)):
+            return fix
     if "found character '\\t'" in problem:
         return "a tab is used for indentation; YAML needs spaces"
     return f"invalid YAML: {problem}; check the quoting and indentation"
+
+
+# `key: value` where the value itself holds ': ' (title: Foo: a bar), which YAML reads as a mapping.
+_KEY_AND_VALUE = re.compile(r"\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+(.*\S)\s*$")
+
+
+def _colon_in_value(line: str) -> str | None:
+    """The fix for an unquoted ': ' inside a value, or None when the line is not that case."""
+    found = _KEY_AND_VALUE.match(line)
+    if not found or found.group(2).startswith(("'", '"')):
+        return None
+    key, value = found.groups()
+    return (f"the {key} contains ': ', which YAML cannot read unquoted; put the {key} in quotes: "
+            f"{key}: {json.dumps(value, ensure_ascii=False)}")
 
 
 def split_front_matter(path: Path, text: str) -> SourceFile:

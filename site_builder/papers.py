@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, did_you_mean
 from site_builder.frontmatter import SourceFile, as_date
 from site_builder.markup import MarkdownRenderer, html_to_text
 from site_builder.models import Author, Link, Owner, Publication
@@ -39,8 +38,8 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
     meta, path = source.meta, source.path
     for key in meta:
         if key not in KNOWN_FIELDS:
-            close = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else "; it is ignored"
+            close = did_you_mean(str(key), KNOWN_FIELDS)
+            hint = f"; did you mean '{close}'?" if close else "; it is ignored"
             warnings.append(f"{path}: unknown field '{key}'{hint}")
     fields = _Fields(path, meta)
     title = fields.text("title", required=True)

@@ -17,6 +17,11 @@ SKELETON = Path(__file__).resolve().parent / "skeleton"
 # Stored without the leading dot so that no packaging or git rule treats them as hidden files.
 _DOT_NAMES = {"gitignore": ".gitignore", "github": ".github"}
 
+PLACEHOLDER_OWNER = "Your Name"  # the skeleton's site.yaml says this until the user edits it
+# Words a citation key skips to find the title's first significant word.
+_MINOR_WORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "at", "by", "from",
+                "towards", "toward"}
+
 # Every paper field (papers.KNOWN_FIELDS), in the order a new paper file lists them: value, comment.
 # A test fails when KNOWN_FIELDS gains a field that is not explained here.
 PAPER_FIELDS = {
@@ -30,7 +35,7 @@ PAPER_FIELDS = {
     "venue": ("", "where it appeared, in full: Conference on Example Studies (EXS)"),
     "venue_short": ("", "the short badge: EXS"),
     "bibtex_type": ("", "article (journal), inproceedings (conference), misc (preprint) ..."),
-    "bibtex_key": ("", "the citation key in the BibTeX export (default: the file name)"),
+    "bibtex_key": ("{key}", "the citation key in the BibTeX export (empty: the file name)"),
     "bibtex": ("", "more BibTeX fields, kept as written for the export: {{eid: stag947}}"),
     "month": ("", "BibTeX month: 5 or may"),
     "volume": ("", "journal volume"),
@@ -62,11 +67,11 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"created a new site in {target}/ ({len(written)} files)")
     for name in kept:
         print(f"  kept your existing {name}")
-    move = "" if target.resolve() == Path.cwd().resolve() else f"  cd {target}\n"
-    print(f"next:\n{move}"
-          "  edit content/site.yaml (your name, the site's url) and content/pages/about.md\n"
-          "  site-builder serve       # preview at http://127.0.0.1:8000\n"
-          "  site-builder deploy      # publish to GitHub Pages (see README.md)")
+    move = "" if target.resolve() == Path.cwd().resolve() else f"cd {target} && "
+    print("next:\n"
+          f"  {move}site-builder serve   # preview at http://127.0.0.1:8000/ while you edit content/site.yaml\n"
+          "  push the folder to a new GitHub repository (its workflow builds the site at every push)\n"
+          "  on GitHub, in the repository's Settings -> Pages, set Source to 'GitHub Actions'")
     return 0
 
 
@@ -90,10 +95,10 @@ def write_skeleton(target: Path) -> tuple[list[str], list[str]]:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from site_builder.config import require_site
+
     content: Path = args.content
-    if not (content / "site.yaml").is_file():
-        raise SiteError(f"{content / 'site.yaml'} not found; run this in a site's folder (one made by "
-                        "'site-builder init') or point --content at its content folder")
+    require_site(content)
     if args.kind == "paper":
         path = new_paper(content, args.name, dt.date.today().year)
         print(f"created {path}: fill in the fields, then 'site-builder serve' to see it")
@@ -112,10 +117,12 @@ def new_paper(content: Path, title: str, year: int) -> Path:
     title = " ".join(title.split())
     if not title:
         raise SiteError("the paper's title is empty; use site-builder new paper \"The Title\"")
-    owner = load_config(content).owner.name or "Your Name"
+    owner = load_config(content).owner.name
     folder = content / "papers"
     slug = safe_slug(title) or _free_slug(folder, f"paper-{year}")
-    values = {"title": json.dumps(title, ensure_ascii=False), "owner": _plain_or_quoted(owner), "year": year}
+    values = {"title": json.dumps(title, ensure_ascii=False), "year": year,
+              "owner": _plain_or_quoted(owner or PLACEHOLDER_OWNER),
+              "key": citation_key(owner, year, title)}
     lines = ["---"]
     for key, (value, comment) in PAPER_FIELDS.items():
         if key not in KNOWN_FIELDS:
@@ -130,15 +137,36 @@ def new_paper(content: Path, title: str, year: int) -> Path:
     return _create(folder / f"{slug}.md", "\n".join(lines))
 
 
+def citation_key(owner: str, year: int, title: str) -> str:
+    """The conventional BibTeX key, lastname2024firstword, or '' while the owner is not known
+    (no name in site.yaml, or the skeleton's placeholder)."""
+    if not owner or owner == PLACEHOLDER_OWNER:
+        return ""
+    last_name = safe_slug(owner.split(",")[0] if "," in owner else owner.split()[-1]).replace("-", "")
+    words = [safe_slug(word).replace("-", "") for word in title.split()]
+    first_word = next((w for w in words if w and w not in _MINOR_WORDS), "")
+    return f"{last_name}{year}{first_word}" if last_name else ""
+
+
 def new_page(content: Path, name: str) -> Path:
     slug = safe_slug(name)
     if not slug:
         raise SiteError(f"'{name}' has no letters or digits to make the page's address from; "
                         "use a name like 'teaching' or 'cv'")
-    text = (f"---\ntitle: {json.dumps(' '.join(name.split()), ensure_ascii=False)}\n"
+    text = (f"---\ntitle: {json.dumps(page_title(name), ensure_ascii=False)}\n"
             "# nav_order: 1  # a whole number: the page's place among the pages\n"
             f"---\nWrite this page in Markdown. Its address is {slug}/.\n")
     return _create(content / "pages" / f"{slug}.md", text)
+
+
+def page_title(name: str) -> str:
+    """The title for a page named on the command line: 'teaching' -> 'Teaching',
+    'reading-list' -> 'Reading list'; a name written with capitals is kept as it is."""
+    title = " ".join(name.split())
+    if title == title.lower():
+        title = " ".join(title.replace("-", " ").replace("_", " ").split())
+        title = title[:1].upper() + title[1:]
+    return title
 
 
 def _plain_or_quoted(text: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import gc
 import html
@@ -38,6 +39,7 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from site_builder.config import require_site
 from site_builder.errors import SiteError
 from site_builder.incremental import LiveSite
 
@@ -52,9 +54,7 @@ PORT_TRIES = 10
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    if not args.content.is_dir():
-        raise SiteError(f"{args.content}: no such folder; run serve where your content/ folder is, "
-                        "or pass --content")
+    require_site(args.content)
     live = LiveSite(args.content, args.output)
     status = PreviewStatus()
     rebuilder = Rebuilder(live, status, debug=args.debug)
@@ -78,7 +78,8 @@ async def _serve(server: PreviewServer, rebuilder: Rebuilder, args: argparse.Nam
     if args.open:
         _open_browser(url)
     stopped = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
+    with contextlib.suppress(NotImplementedError):  # Windows' event loop has no signal handlers;
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)  # Ctrl-C still works
     try:
         await stopped.wait()  # until SIGTERM, or Ctrl-C cancels this task
     finally:

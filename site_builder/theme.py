@@ -59,10 +59,11 @@ def find_theme(config: SiteConfig) -> Theme:
 
 def make_environment(theme: Theme) -> jinja2.Environment:
     """One environment for the whole build: autoescape on, undefined names fail."""
-    theme_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs()])
+    # utf-8-sig: a template saved with a byte-order mark (Windows editors) does not put it in pages
+    theme_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs()], encoding="utf-8-sig")
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader(str(theme.override_dir / "templates")),
+            jinja2.FileSystemLoader(str(theme.override_dir / "templates"), encoding="utf-8-sig"),
             jinja2.PrefixLoader({"theme": theme_loader}, delimiter=":"),
             theme_loader,
         ]

@@ -247,8 +247,9 @@ def test_readme_example_files_build(make_site, tmp_path):
     assert home.select_one(".selected-papers #bayes")
 
 
-@pytest.mark.parametrize("args", [["build", "--no-such-option"], ["nosuch"], [], ["new", "thing", "x"]])
+@pytest.mark.parametrize("args", [["build", "--no-such-option"], ["nosuch"], ["new", "thing", "x"]])
 def test_wrong_command_line_use_exits_2_with_usage(args):
+    """(No arguments at all print the overview instead: test_first_steps.py.)"""
     result = run_cli(*args)
     assert result.returncode == 2
     assert "usage: site-builder" in result.stderr and "Traceback" not in result.stderr

@@ -30,7 +30,7 @@ def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     site = init_site(tmp_path)
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == [".github/workflows/pages.yml", ".gitignore", "README.md", "content/pages/about.md",
-                     "content/papers/example-paper.md", "content/site.yaml"]
+                     "content/papers/example-paper.md", "content/site.yaml", "requirements.txt"]
     assert "output/" in (site / ".gitignore").read_text().splitlines()
     check = run_cli("check", cwd=site)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -70,11 +70,35 @@ def test_every_commented_setting_works_when_uncommented(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_init_says_what_to_do_next_in_three_lines(tmp_path):
+    result = run_cli("init", "mysite", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    steps = result.stdout.split("next:\n")[1].splitlines()
+    assert len(steps) == 3
+    assert steps[0].strip().startswith("cd mysite && site-builder serve")
+    assert "GitHub repository" in steps[1]
+    assert "Settings -> Pages" in steps[2] and "GitHub Actions" in steps[2]
+
+
+def test_workflow_installs_this_version_from_one_line_and_caches_pip(tmp_path):
+    site = init_site(tmp_path)
+    workflow = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())
+    build_steps = workflow["jobs"]["build"]["steps"]
+    setup = next(s for s in build_steps if s.get("uses", "").startswith("actions/setup-python@"))
+    # setup-python's pip cache needs a dependency file to key on; a site repository has only this one
+    assert setup["with"]["cache"] == "pip" and setup["with"]["cache-dependency-path"] == "requirements.txt"
+    runs = " ".join(step.get("run", "") for step in build_steps)
+    assert "pip install -r requirements.txt" in runs
+    requirements = (site / "requirements.txt").read_text().splitlines()
+    install = [line for line in requirements if line.strip() and not line.startswith("#")]
+    assert install == [f"site-builder=={__version__}"], "one install line, the version that wrote it"
+    assert any("git+https://" in line for line in requirements), "the comment shows the alternative"
+
+
 def test_workflow_builds_and_publishes_with_the_official_pages_actions(tmp_path):
     workflow = yaml.safe_load((init_site(tmp_path) / ".github/workflows/pages.yml").read_text())
     build_steps = workflow["jobs"]["build"]["steps"]
     runs = " ".join(step.get("run", "") for step in build_steps)
-    assert f'pip install "site-builder=={__version__}"' in runs
     assert "site-builder build" in runs and "site-builder check" in runs
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "output"
@@ -159,17 +183,43 @@ def test_new_page_becomes_a_page_of_the_site(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "its address is teaching/; it is in the menu" in result.stdout
     assert front_matter(site / "content/pages/teaching.md") == {"title": "Teaching"}
+    assert run_cli("new", "page", "teaching-notes", cwd=site).returncode == 0
+    assert front_matter(site / "content/pages/teaching-notes.md") == {"title": "Teaching notes"}
+    assert run_cli("new", "page", "CV", cwd=site).returncode == 0
+    assert front_matter(site / "content/pages/cv.md") == {"title": "CV"}
     assert run_cli("build", cwd=site).returncode == 0
     assert "<h1" in (site / "output/teaching/index.html").read_text()
     assert 'href="teaching/"' in (site / "output/index.html").read_text()
     assert run_cli("new", "page", "teaching", cwd=site).returncode == 1
     config = site / "content" / "site.yaml"
     config.write_text(config.read_text() + "nav:\n  - {title: Home, url: /}\n")
-    assert "add it to 'nav' in site.yaml for the menu" in run_cli("new", "page", "cv", cwd=site).stdout
+    assert "add it to 'nav' in site.yaml for the menu" in run_cli("new", "page", "talks", cwd=site).stdout
 
 
-def test_new_outside_a_site_says_where_to_run_it(tmp_path):
-    result = run_cli("new", "paper", "A Title", cwd=tmp_path)
-    assert result.returncode == 1
-    assert result.stderr.startswith("error: content/site.yaml not found; run this in a site's folder")
-    assert not (tmp_path / "content").exists()
+def test_new_paper_gets_a_conventional_citation_key_once_the_owner_is_known(tmp_path):
+    """The key goes into bibtex_key; the file name (and so the paper's address) stays the readable
+    title slug, like every paper of the example site."""
+    site = init_site(tmp_path)
+    year = dt.date.today().year
+    assert run_cli("new", "paper", "A First Paper", cwd=site).returncode == 0
+    assert front_matter(site / "content/papers/a-first-paper.md")["bibtex_key"] is None, \
+        "no key from the skeleton's placeholder name"
+    config = site / "content" / "site.yaml"
+    config.write_text(config.read_text().replace("  name: Your Name", "  name: Ada Lovelace"))
+    assert run_cli("new", "paper", "On the Analytical Engine: Notes", cwd=site).returncode == 0
+    meta = front_matter(site / "content/papers/on-the-analytical-engine-notes.md")
+    assert meta["bibtex_key"] == f"lovelace{year}analytical"
+    assert meta["authors"] == ["Ada Lovelace"]
+    assert run_cli("build", cwd=site).returncode == 0
+    bib = (site / "output/papers/on-the-analytical-engine-notes/index.html").read_text()
+    assert f"lovelace{year}analytical," in bib
+
+
+def test_citation_keys_follow_the_convention():
+    from site_builder.scaffold import citation_key
+
+    assert citation_key("Ada Lovelace", 2024, "The Analytical Engine") == "lovelace2024analytical"
+    assert citation_key("Lovelace, Ada", 2024, "A Note on Engines") == "lovelace2024note"
+    assert citation_key("Kurt Gödel", 1931, "Über formal unentscheidbare Sätze") == "godel1931uber"
+    assert citation_key("Your Name", 2024, "Anything") == ""
+    assert citation_key("", 2024, "Anything") == ""
