@@ -246,12 +246,14 @@ def atom_id(path: str, config: SiteConfig) -> str:
 def sitemap_entries(site: Site, url_paths: list[str]) -> list[tuple[str, str]]:
     """(absolute URL, lastmod) for each page address; [] without a site url, since a sitemap needs
     absolute URLs. lastmod comes from the content's own dates, never from the clock or file
-    times, so two builds of one checkout give the same bytes: a paper page has its paper's date;
-    every other page the newest paper's date (the listings change when a paper is added)."""
+    times, so two builds of one checkout give the same bytes: a paper page has its paper's date,
+    a post or past talk its own; every other page the newest paper's date (the listings change when a paper is added)."""
     config = site.config
     if not config.url:
         return []
     newest = site_date(site)
-    paper_days = {pub.url_path: content_date(pub).isoformat() for pub in site.publications}
+    days = {pub.url_path: content_date(pub).isoformat() for pub in site.publications}
+    days.update((item.url_path, item.date.isoformat()) for item in site.items  # a post, a past talk
+                if item.date and not site.upcoming(item))
     listing = newest.isoformat() if newest else ""
-    return [(config.url + path, paper_days.get(path, listing)) for path in url_paths]
+    return [(config.url + path, days.get(path, listing)) for path in url_paths]
