@@ -40,21 +40,24 @@ def ordered_links(pub: Publication):
     return sorted(pub.links, key=lambda link: (rank.get(link.label, len(rank)), link.label))
 
 
-# The default menu order of the sections a site has; pages of other names sit just before News.
+# The default menu order of the sections a site has. Content pages (pages/*.md, by nav_order)
+# come as one group just before News.
 NAV_ORDER = ("", "publications/", "blog/", "talks/", "projects/", "teaching/", "cv/", "news/")
 
 
 def site_nav(site: Site) -> tuple[NavItem, ...]:
-    """The menu: site.yaml's 'nav', else every section the site has in NAV_ORDER, with the pages
-    by nav_order."""
+    """The menu: site.yaml's 'nav', else every section the site has in NAV_ORDER, with the pages."""
     if site.config.nav:
         return site.config.nav
-    pages = tuple(NavItem(page.title, page.url_path) for page in site.pages)
-    kinds = tuple(NavItem(kind.title, f"{kind.section}/") for kind in listing_kinds(site))
-    news = (NavItem("News", "news/"),) if site.news else ()
-    items = (NavItem("Home", ""), NavItem("Publications", "publications/"), *kinds, *pages, *news)
     rank = {path: number for number, path in enumerate(NAV_ORDER)}
-    return tuple(sorted(items, key=lambda item: rank.get(item.path, rank["news/"] - 0.5)))
+    pages_rank = rank["news/"] - 0.5
+    sections = [NavItem("Home", ""), NavItem("Publications", "publications/"),
+                *(NavItem(kind.title, f"{kind.section}/") for kind in listing_kinds(site))]
+    if site.news:
+        sections.append(NavItem("News", "news/"))
+    ranked = [(rank.get(item.path, pages_rank), item) for item in sections]
+    ranked += [(pages_rank, NavItem(page.title, page.url_path)) for page in site.pages]
+    return tuple(item for _, item in sorted(ranked, key=lambda pair: pair[0]))
 
 
 class Renderer:
