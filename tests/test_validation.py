@@ -68,9 +68,10 @@ def test_every_page_passes_the_nu_html_checker(example_output, variant_outputs):
 
 
 def test_feeds_parse_without_errors(example_output, variant_outputs):
-    for output in (example_output, *variant_outputs):
-        feed = feedparser.parse((output / "feed.xml").read_bytes())
-        assert not feed.bozo, (output, feed.get("bozo_exception"))
+    feeds = [output / "feed.xml" for output in (example_output, *variant_outputs)]
+    for path in [*feeds, example_output / "blog" / "feed.xml"]:
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
         assert feed.version == "atom10"
         assert feed.entries and all(e.id and e.title and e.updated and e.link for e in feed.entries)
 
