@@ -91,7 +91,8 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
         for path, text in renderer.pages():
             folder.write(path, text)
             files += 1
-    summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
+    pages = len(renderer.listed) - len(site.publications)  # every HTML page but the papers' own
+    summary = {"papers": len(site.publications), "pages": pages, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
     build_cache.record_build(output_dir, key, summary)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

@@ -156,6 +156,17 @@ def test_an_unknown_paper_slug_is_a_one_line_error_with_file_and_line(make_site,
     assert not output.exists()
 
 
+def test_removing_a_paper_that_a_talk_names_stops_the_preview_with_a_clear_error(make_site, tmp_path):
+    from site_builder.errors import SiteError
+
+    content = make_site({**TALKS, "papers/b.md": paper_file("Paper B")})
+    live = LiveSite(content, tmp_path / "preview")
+    live.rebuild()
+    (content / "papers" / "a.md").unlink()
+    with pytest.raises(SiteError, match=r"talks/old.md:6: no paper 'a' in papers/"):
+        live.rebuild({str((content / "papers" / "a.md").absolute())})
+
+
 PROJECTS = {
     "papers/a.md": paper_file("Paper A", venue_short="EXS"),
     "papers/b.md": paper_file("Paper B", year=2023),
