@@ -33,7 +33,7 @@ def texts(page, selector):
 
 BLOG = {
     "papers/a.md": paper_file("Paper A"),
-    "posts/first.md": post("First post", "2023-03-01", tags="[Theory]"),
+    "posts/first.md": post("First post", "2023-03-01", tags="[Theory]", image="https://example.org/a.png"),
     "posts/second.md": post("Second post", "2024-01-10", " ".join(["word"] * 900), tags="[Theory, LLMs]",
                             summary="The second one."),
     "posts/third.md": post("Third post", "2024-05-02 14:30", tags="[llms]"),
@@ -68,6 +68,7 @@ def test_a_post_has_its_reading_time_tags_and_older_and_newer_links(blog_output)
     assert page.select_one("a[rel=next]")["href"] == "../../blog/third/"
     assert [a["href"] for a in page.select(".tags a")] == ["../../blog/tags/theory/", "../../blog/tags/llms/"]
     oldest = html(blog_output / "blog" / "first" / "index.html")
+    assert oldest.select_one("img.item-image")["src"] == "https://example.org/a.png"
     assert oldest.select_one("a[rel=prev]") is None and oldest.select_one("a[rel=next]")
 
 
@@ -172,7 +173,8 @@ PROJECTS = {
     "papers/b.md": paper_file("Paper B", year=2023),
     "projects/engines.md": "---\ntitle: Engines\nsummary: Building engines.\norder: 2\npapers: [b, a]\n"
                            "links:\n  code: https://example.org/code\n---\nThe long story.\n",
-    "projects/looms.md": "---\ntitle: Looms\nsummary: Weaving.\norder: 1\n---\nPunched cards.\n",
+    "projects/looms.md": "---\ntitle: Looms\nsummary: Weaving.\norder: 1\nimage: assets/loom.png\n---\n"
+                         "Punched cards.\n",
 }
 
 
@@ -183,6 +185,8 @@ def test_projects_show_cards_and_list_their_papers_as_the_publications_page_does
     cards = html(output / "projects" / "index.html").select(".card")
     assert [(c.h2.get_text(), c.h2.a["href"], c.p.get_text()) for c in cards] == [
         ("Looms", "../projects/looms/", "Weaving."), ("Engines", "../projects/engines/", "Building engines.")]
+    assert cards[0].select_one("img.card-image")["src"] == "../assets/loom.png"
+    assert cards[1].select_one("img") is None
     page = html(output / "projects" / "engines" / "index.html")
     assert page.select_one(".prose").get_text(strip=True) == "The long story."
     entries = page.select(".project-papers article.h-cite")
