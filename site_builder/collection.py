@@ -93,8 +93,8 @@ def _read_item(kind: Kind, path: Path, markdown: MarkdownRenderer, warnings: lis
     fields = _Fields(path, source.meta)
     for key in source.meta:
         if key not in kind.fields:
-            close = difflib.get_close_matches(str(key), kind.fields, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; {kind.folder} take {', '.join(kind.fields)}"
+            close = _closest(str(key), kind.fields)
+            hint = f"; did you mean '{close}'?" if close else f"; {kind.folder} take {', '.join(kind.fields)}"
             warnings.append(f"{path}:{lines.get(str(key), 2)}: unknown field '{key}'{hint}")
     values: dict[str, Any] = {}
     for key in kind.fields:
@@ -166,8 +166,8 @@ def check_references(items: tuple[Item, ...], publications: tuple[Publication, .
     for item in items:
         for slug in (item.paper, *item.papers):
             if slug and slug not in slugs:
-                close = difflib.get_close_matches(slug, sorted(slugs), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "use a file name from papers/ without .md"
+                close = _closest(slug, sorted(slugs))
+                hint = f"did you mean '{close}'?" if close else "use a file name from papers/ without .md"
                 key = "paper" if slug == item.paper else "papers"
                 line = _field_lines(read_text(item.source)).get(key)
                 errors.append(ContentError(item.source, f"no paper '{slug}' in papers/; {hint}", line))
@@ -179,6 +179,12 @@ def check_references(items: tuple[Item, ...], publications: tuple[Publication, .
                                        "rename the page or move its text into the items"))
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
+
+
+def _closest(word: str, names) -> str | None:
+    """The known name closest to word, or None."""
+    close = difflib.get_close_matches(word, names, n=1)
+    return close[0] if close else None
 
 
 def _folder(section: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import feedparser
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from conftest import MINIMAL_CONFIG, paper_file, run_cli
@@ -229,10 +230,10 @@ def test_the_menu_follows_the_default_order_and_the_home_shows_posts_and_upcomin
 
 def test_an_unknown_field_warns_with_a_close_name(make_site, tmp_path):
     content = make_site({"papers/a.md": paper_file("A"),
-                         "talks/t.md": "---\ntitle: T\ndate: 2024-01-01\nvenue: Somewhere\n---\n"})
+                         "talks/t.md": "---\ntitle: T\ndate: 2024-01-01\nevnt: Somewhere\n---\n"})
     result = build(content, tmp_path / "out")
     assert result.returncode == 0
-    assert f"{content / 'talks' / 't.md'}:4: unknown field 'venue'; did you mean 'event'?" in result.stderr
+    assert f"{content / 'talks' / 't.md'}:4: unknown field 'evnt'; did you mean 'event'?" in result.stderr
 
 
 @pytest.mark.parametrize("path, text, message", [
@@ -277,3 +278,25 @@ def test_the_example_site_has_posts_talks_projects_and_teaching(example_output):
     assert html(example_output / "blog" / "neftune-in-a-few-lines" / "index.html").select("pre code")
     paper = html(example_output / "papers" / "spotting-llms-with-binoculars" / "index.html")
     assert paper.select_one(".paper-talks a")["href"] == "../../talks/binoculars-icml-2024/"
+
+
+@pytest.mark.parametrize("kind, folder, page", [("post", "posts", "blog/a-first-post/"),
+                                                ("talk", "talks", "talks/a-first-post/"),
+                                                ("project", "projects", "projects/a-first-post/"),
+                                                ("teaching", "teaching", "teaching/a-first-post/")])
+def test_new_post_talk_project_or_course_lists_its_fields_and_builds(tmp_path, kind, folder, page):
+    from site_builder.collection import KIND_BY_FOLDER
+
+    site = tmp_path / "site"
+    assert run_cli("init", str(site)).returncode == 0
+    result = run_cli("new", kind, "A First Post", cwd=site)
+    assert result.returncode == 0, result.stderr
+    path = site / "content" / folder / "a-first-post.md"
+    text = path.read_text()
+    for field in KIND_BY_FOLDER[folder].fields:  # every field is there, explained or commented out
+        assert f"\n{field}: " in text or f"\n# {field}: " in text, field
+    assert yaml.safe_load(text.split("---\n")[1])["title"] == "A First Post"
+    build = run_cli("build", cwd=site)
+    assert build.returncode == 0 and build.stderr == "", build.stderr
+    assert "A First Post" in (site / "output" / page / "index.html").read_text()
+    assert run_cli("new", kind, "a first post", cwd=site).returncode == 1  # never overwrites

@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 import yaml
 
 from conftest import run_cli
@@ -179,23 +178,3 @@ def test_new_outside_a_site_says_where_to_run_it(tmp_path):
     assert result.stderr.startswith("error: content/site.yaml not found; run this in a site's folder")
     assert not (tmp_path / "content").exists()
 
-
-@pytest.mark.parametrize("kind, folder, page", [("post", "posts", "blog/a-first-post/"),
-                                                ("talk", "talks", "talks/a-first-post/"),
-                                                ("project", "projects", "projects/a-first-post/"),
-                                                ("teaching", "teaching", "teaching/a-first-post/")])
-def test_new_post_talk_project_or_course_lists_its_fields_and_builds(tmp_path, kind, folder, page):
-    from site_builder.collection import KIND_BY_FOLDER
-
-    site = init_site(tmp_path)
-    result = run_cli("new", kind, "A First Post", cwd=site)
-    assert result.returncode == 0, result.stderr
-    path = site / "content" / folder / "a-first-post.md"
-    text = path.read_text()
-    for field in KIND_BY_FOLDER[folder].fields:  # every field is there, explained or commented out
-        assert f"\n{field}: " in text or f"\n# {field}: " in text, field
-    assert front_matter(path)["title"] == "A First Post"
-    build = run_cli("build", cwd=site)
-    assert build.returncode == 0 and build.stderr == "", build.stderr
-    assert "A First Post" in (site / "output" / page / "index.html").read_text()
-    assert run_cli("new", kind, "a first post", cwd=site).returncode == 1  # never overwrites
