@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from site_builder.bibtex import entry_type
-from site_builder.models import Publication, Site, SiteConfig
+from site_builder.models import Item, Publication, Site, SiteConfig
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PAGES = re.compile(r"\s*(\w+)\s*(?:-+|–|—)\s*(\w+)\s*")
@@ -225,6 +225,19 @@ def publications_jsonld(site: Site) -> dict[str, Any]:
     if config.url:
         data["url"] = config.url + "publications/"
     data["author"] = {"@id": config.url + "#person"} if config.url else _person(name)
+    return data
+
+
+def post_jsonld(item: Item, config: SiteConfig, description: str) -> dict[str, Any]:
+    """A post as a BlogPosting by the site's owner (the home page's Person)."""
+    name = config.owner.name or config.title
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "BlogPosting", "headline": item.title,
+                            "datePublished": item.date.isoformat() if item.date else "",
+                            "author": {"@id": config.url + "#person"} if config.url else _person(name)}
+    url = absolute_url(item.url_path, config)
+    optional = {"url": url, "mainEntityOfPage": url, "description": description,
+                "keywords": ", ".join(item.tags), "image": absolute_url(item.image, config, item.url_path)}
+    data.update((key, value) for key, value in optional.items() if value)
     return data
 
 

@@ -25,6 +25,7 @@ REQUIRED = {
     "CollectionPage": {"@context", "name", "author"},
     "Person": {"name"},
     "WebSite": {"name", "author"},
+    "BlogPosting": {"@context", "headline", "datePublished", "author"},
 }
 
 
@@ -112,4 +113,4 @@ def test_json_ld_is_valid_json_with_required_properties(example_output, variant_
                     assert not missing, (path, node["@type"], missing)
                     if node["@type"] == "ScholarlyArticle":
                         assert all(a["@type"] == "Person" and a["name"] for a in node["author"])
-    assert {"ScholarlyArticle", "CollectionPage", "Person", "WebSite"} <= seen
+    assert {"ScholarlyArticle", "CollectionPage", "Person", "WebSite", "BlogPosting"} <= seen
