@@ -18,6 +18,11 @@ PAGES = {
     "home": "",
     "publications": "publications/",
     "paper": "papers/bayesian-model-selection-marginal-likelihood/",
+    "blog": "blog/",
+    "post": "blog/neftune-in-a-few-lines/",
+    "talks": "talks/",
+    "projects": "projects/",
+    "project": "projects/trustworthy-language-models/",
 }
 WIDTHS = {"desktop": 1280, "phone": 375}
 

@@ -29,8 +29,12 @@ class BuildReport:
                 f"in {self.seconds:.2f} s")
 
 
-def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Site, Theme]:
-    """Read and check everything; nothing is written. `bib_cache`: see content.BibCache."""
+def load_site(content_dir: Path, bib_cache: BibCache | None = None,
+              drafts: bool = False) -> tuple[Site, Theme]:
+    """Read and check everything; nothing is written. `bib_cache`: see content.BibCache;
+    `drafts`: include posts marked draft (the preview server does)."""
+    from site_builder.clock import build_day
+    from site_builder.collection import check_references, load_items
     from site_builder.config import load_config
     from site_builder.content import load_pages, load_publications
     from site_builder.markup import MarkdownRenderer
@@ -47,8 +51,11 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Sit
                         "uses relative links and no sitemap.xml is written; add 'url: https://...'")
     publications = load_publications(config, markdown, warnings, bib_cache=bib_cache)
     home, pages = load_pages(config, markdown)
+    items = load_items(config.root, markdown, warnings, drafts)
+    check_references(items, publications, pages)
     site = Site(config=config, publications=publications, pages=pages, home=home,
-                news=load_news(config, markdown), warnings=tuple(warnings))
+                news=load_news(config, markdown), warnings=tuple(warnings), items=items,
+                today=build_day())
     return site, theme
 
 
@@ -84,7 +91,8 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
         for path, text in renderer.pages():
             folder.write(path, text)
             files += 1
-    summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
+    pages = len(renderer.listed) - len(site.publications)  # every HTML page but the papers' own
+    summary = {"papers": len(site.publications), "pages": pages, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
     build_cache.record_build(output_dir, key, summary)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

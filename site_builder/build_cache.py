@@ -2,7 +2,8 @@
 
 After a full build, a record goes to the user's cache folder (~/.cache/site-builder/, one file
 per output folder): a key made from the content of every input (the content folder, the site's and the
-built-in themes, site-builder's own code, the installed packages and Python), the build's
+built-in themes, site-builder's own code, the installed packages and Python, and the build's
+day, which decides the upcoming talks), the build's
 summary, and the size and modification time of every file written. A later build with the same
 key, whose output folder still holds exactly those files untouched, has nothing to do. Any doubt
 (a changed or extra or missing file, an unreadable input, a broken record) means a full build.
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from site_builder.clock import build_day
 from site_builder.tree import walk_files
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,6 +30,7 @@ def input_key(content_dir: Path) -> str | None:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(sys.version.encode())
     digest.update("\0".join(_installed_packages()).encode())
+    digest.update(build_day().isoformat().encode())  # which talks are upcoming changes daily
     content = content_dir.absolute()
     folders = [_PACKAGE_DIR, _PACKAGE_DIR.parent / "themes", content.parent / "themes", content]
     try:

@@ -76,9 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="write into a non-empty folder")
     _debug_option(init)
 
-    new = commands.add_parser("new", help="add a paper or a page")
-    new.add_argument("kind", choices=("paper", "page"), help="what to add")
-    new.add_argument("name", help="the paper's title or the page's name")
+    new = commands.add_parser("new", help="add a paper, a page, a post, a talk, a project or a course")
+    new.add_argument("kind", choices=("paper", "page", "post", "talk", "project", "teaching"),
+                     help="what to add")
+    new.add_argument("name", help="the title (the page's name for a page)")
     new.add_argument("--content", type=Path, default=Path("content"),
                      help="the content folder (default: content)")
     _debug_option(new)

@@ -17,7 +17,7 @@ CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
     "author_limit", "footer", "cname", "image", "photo", "affiliation", "profiles", "news_count",
-    "allow_html", "feed_limit",
+    "allow_html", "feed_limit", "home_posts", "home_talks",
 )
 # A host name for GitHub Pages' CNAME file: dot-separated labels of letters, digits and hyphens.
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
@@ -68,6 +68,8 @@ def load_config(content_dir: Path) -> SiteConfig:
     author_limit = _count(data, "author_limit", 0, "0 shows every author", problems)
     news_count = _count(data, "news_count", 5, "0 hides news on the home page", problems)
     feed_limit = _count(data, "feed_limit", 50, "0 puts every paper in the feed", problems)
+    home_posts = _count(data, "home_posts", 3, "0 hides posts on the home page", problems)
+    home_talks = _count(data, "home_talks", 3, "0 hides upcoming talks on the home page", problems)
     allow_html = data.get("allow_html", False)
     if not isinstance(allow_html, bool):
         problems.append("'allow_html' must be true or false")
@@ -92,6 +94,8 @@ def load_config(content_dir: Path) -> SiteConfig:
         news_count=news_count,
         allow_html=allow_html,
         feed_limit=feed_limit,
+        home_posts=home_posts,
+        home_talks=home_talks,
     )
     if problems:
         raise ConfigError(path, problems)

@@ -5,7 +5,8 @@ compiled templates). After a batch of edits to paper files it reads only those f
 renders the changed papers' own pages, the pages that list papers (publications page, BibTeX,
 feed, sitemap ...) and the home page when it shows one of them; other papers' pages and the
 content pages are left alone, and only files whose bytes changed are rewritten. Any other change
-(site.yaml, a theme file, a page) rebuilds everything, atomically, as `build` does. A failed
+(site.yaml, a theme file, a page, a post, talk, project or teaching entry) rebuilds everything,
+atomically, as `build` does, with the posts marked draft. A failed
 rebuild leaves the output folder and the kept build as they were.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from site_builder.build import load_site
+from site_builder.collection import KINDS, check_references
 from site_builder.content import BibCache, load_publications
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Site
@@ -26,8 +28,9 @@ from site_builder.render import Renderer
 from site_builder.theme import Theme, make_environment, static_files
 from site_builder.writer import remove_folders, update_files, write_site
 
-# Folders that hold only Markdown and BibTeX content files (content.load_publications / load_pages).
-_CONTENT_FOLDERS = ("papers", "pages")
+# Folders that hold only Markdown and BibTeX content files (content.load_publications / load_pages,
+# collection.load_items).
+_CONTENT_FOLDERS = ("papers", "pages", *(kind.folder for kind in KINDS))
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ class LiveSite:
 
     def _rebuild_everything(self) -> Rebuild:
         self._bib = BibCache()
-        site, theme = load_site(self.content, self._bib)
+        site, theme = load_site(self.content, self._bib, drafts=True)
         env = make_environment(theme)
         renderer = Renderer(site, env)
         pages = list(renderer.pages())
@@ -134,6 +137,7 @@ class LiveSite:
             self._bib = BibCache()
         warnings: list[str] = []
         publications = load_publications(old.config, self._markdown, warnings, known, self._bib)
+        check_references(old.items, publications, ())  # a talk or project may name a removed paper
         site = replace(old, publications=publications, warnings=tuple(warnings))
         before = {pub.slug: pub for pub in old.publications}
         after = {pub.slug: pub for pub in publications}

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from site_builder.bibtex import entry_type
-from site_builder.models import Publication, Site, SiteConfig
+from site_builder.models import Item, Publication, Site, SiteConfig
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PAGES = re.compile(r"\s*(\w+)\s*(?:-+|–|—)\s*(\w+)\s*")
@@ -228,6 +228,19 @@ def publications_jsonld(site: Site) -> dict[str, Any]:
     return data
 
 
+def post_jsonld(item: Item, config: SiteConfig, description: str) -> dict[str, Any]:
+    """A post as a BlogPosting by the site's owner (the home page's Person)."""
+    name = config.owner.name or config.title
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "BlogPosting", "headline": item.title,
+                            "datePublished": item.date.isoformat() if item.date else "",
+                            "author": {"@id": config.url + "#person"} if config.url else _person(name)}
+    url = absolute_url(item.url_path, config)
+    optional = {"url": url, "mainEntityOfPage": url, "description": description,
+                "keywords": ", ".join(item.tags), "image": absolute_url(item.image, config, item.url_path)}
+    data.update((key, value) for key, value in optional.items() if value)
+    return data
+
+
 # ---- feed.xml and sitemap.xml ----------------------------------------------------------------
 
 def atom_time(day: dt.date | None) -> str:
@@ -246,12 +259,14 @@ def atom_id(path: str, config: SiteConfig) -> str:
 def sitemap_entries(site: Site, url_paths: list[str]) -> list[tuple[str, str]]:
     """(absolute URL, lastmod) for each page address; [] without a site url, since a sitemap needs
     absolute URLs. lastmod comes from the content's own dates, never from the clock or file
-    times, so two builds of one checkout give the same bytes: a paper page has its paper's date;
-    every other page the newest paper's date (the listings change when a paper is added)."""
+    times, so two builds of one checkout give the same bytes: a paper page has its paper's date,
+    a post or past talk its own; every other page the newest paper's date (the listings change when a paper is added)."""
     config = site.config
     if not config.url:
         return []
     newest = site_date(site)
-    paper_days = {pub.url_path: content_date(pub).isoformat() for pub in site.publications}
+    days = {pub.url_path: content_date(pub).isoformat() for pub in site.publications}
+    days.update((item.url_path, item.date.isoformat()) for item in site.items  # a post, a past talk
+                if item.date and not site.upcoming(item))
     listing = newest.isoformat() if newest else ""
-    return [(config.url + path, paper_days.get(path, listing)) for path in url_paths]
+    return [(config.url + path, days.get(path, listing)) for path in url_paths]

@@ -86,6 +86,8 @@ class SiteConfig:
     news_count: int = 5  # news items on the home page
     allow_html: bool = False  # trust raw HTML in Markdown (otherwise it is shown as text)
     feed_limit: int = 50  # the newest papers in feed.xml; 0: every paper
+    home_posts: int = 3  # the latest posts on the home page
+    home_talks: int = 3  # upcoming talks on the home page
 
     @property
     def feed_count(self) -> int | None:
@@ -163,6 +165,44 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Item:
+    """A post, talk, project or teaching entry (collection.KINDS declares each kind and its
+    fields; a field a kind does not take keeps its default)."""
+
+    collection: str  # the content folder: 'posts', 'talks' ...
+    section: str  # the address: 'blog', 'talks' ...
+    slug: str
+    title: str
+    source: Path
+    html: str = ""  # the rendered body, safe to insert
+    text: str = ""  # the body as plain text
+    has_page: bool = True  # talks and teaching entries have a page only when they have a body
+    date: dt.date | None = None
+    summary: str = ""
+    image: str = ""
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    draft: bool = False
+    order: int | None = None
+    event: str = ""
+    location: str = ""
+    kind: str = ""  # invited, keynote ... for talks; 'Graduate course' ... for teaching
+    term: str = ""
+    institution: str = ""
+    paper: str = ""  # a talk's paper slug
+    papers: tuple[str, ...] = ()  # a project's paper slugs
+
+    @property
+    def url_path(self) -> str:
+        return f"{self.section}/{self.slug}/"
+
+    @property
+    def reading_minutes(self) -> int:
+        """Reading time at 200 words a minute, at least one."""
+        return max(1, round(len(self.text.split()) / 200))
+
+
+@dataclass(frozen=True)
 class YearGroup:
     year: int
     publications: tuple[Publication, ...]
@@ -176,6 +216,28 @@ class Site:
     home: Page | None = None
     news: tuple[NewsItem, ...] = ()  # newest first
     warnings: tuple[str, ...] = field(default=())
+    items: tuple[Item, ...] = ()  # posts, talks, projects, teaching: each kind in display order
+    today: dt.date | None = None  # the build's day (clock.build_day): decides upcoming talks
+
+    def of(self, collection: str) -> tuple[Item, ...]:
+        """The items of one collection ('posts', 'talks' ...) in display order."""
+        return tuple(item for item in self.items if item.collection == collection)
+
+    def publication(self, slug: str) -> Publication | None:
+        return next((pub for pub in self.publications if pub.slug == slug), None)
+
+    def talks_about(self, slug: str) -> tuple[Item, ...]:
+        """The talks that name this paper."""
+        return tuple(item for item in self.items if item.paper == slug)
+
+    def upcoming(self, item: Item) -> bool:
+        """Whether a talk is on the build's day or later."""
+        return bool(item.date and self.today and item.date >= self.today)
+
+    @property
+    def upcoming_talks(self) -> tuple[Item, ...]:
+        """The upcoming talks, soonest first."""
+        return tuple(reversed([talk for talk in self.of("talks") if self.upcoming(talk)]))
 
     @property
     def years(self) -> tuple[YearGroup, ...]:

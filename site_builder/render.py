@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from site_builder import metadata
 from site_builder.bibtex import bibtex_string
+from site_builder.collection_pages import collection_pages, listing_kinds, tag_slug
 from site_builder.errors import ThemeError
 from site_builder.fragments import Fragments
 from site_builder.markup import first_sentence, html_to_text
@@ -39,13 +40,24 @@ def ordered_links(pub: Publication):
     return sorted(pub.links, key=lambda link: (rank.get(link.label, len(rank)), link.label))
 
 
+# The default menu order of the sections a site has. Content pages (pages/*.md, by nav_order)
+# come as one group just before News.
+NAV_ORDER = ("", "publications/", "blog/", "talks/", "projects/", "teaching/", "cv/", "news/")
+
+
 def site_nav(site: Site) -> tuple[NavItem, ...]:
-    """The menu: site.yaml's 'nav', else Home, Publications, the pages by nav_order, and News."""
+    """The menu: site.yaml's 'nav', else every section the site has in NAV_ORDER, with the pages."""
     if site.config.nav:
         return site.config.nav
-    pages = tuple(NavItem(page.title, page.url_path) for page in site.pages)
-    news = (NavItem("News", "news/"),) if site.news else ()
-    return (NavItem("Home", ""), NavItem("Publications", "publications/"), *pages, *news)
+    rank = {path: number for number, path in enumerate(NAV_ORDER)}
+    pages_rank = rank["news/"] - 0.5
+    sections = [NavItem("Home", ""), NavItem("Publications", "publications/"),
+                *(NavItem(kind.title, f"{kind.section}/") for kind in listing_kinds(site))]
+    if site.news:
+        sections.append(NavItem("News", "news/"))
+    ranked = [(rank.get(item.path, pages_rank), item) for item in sections]
+    ranked += [(pages_rank, NavItem(page.title, page.url_path)) for page in site.pages]
+    return tuple(item for _, item in sorted(ranked, key=lambda pair: pair[0]))
 
 
 class Renderer:
@@ -60,6 +72,7 @@ class Renderer:
                            nav=site_nav(site), listing_entry=self.listing_entry,
                            feed_entry=self.feed_entry)
         env.filters["root_links"] = root_links
+        env.filters["tag_slug"] = tag_slug
         self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
         self.listed: list[str] = []  # address of every HTML page rendered so far, for the sitemap
         self._papers_written = False
@@ -78,6 +91,8 @@ class Renderer:
                 yield from self.paper_files(pub)
         for page in self.site.pages:
             yield f"{page.slug}/index.html", self.page(page)
+        for template, path, context in collection_pages(self.site):
+            yield path, self.render(template, path, **context)
         if self.site.news:
             yield "news/index.html", self.render("news.html", "news/index.html", title="News",
                                                  description=f"News from {self.site.config.title}",

@@ -102,6 +102,11 @@ def run_new(args: argparse.Namespace) -> int:
     if args.kind == "paper":
         path = new_paper(content, args.name, dt.date.today().year)
         print(f"created {path}: fill in the fields, then 'site-builder serve' to see it")
+    elif args.kind != "page":
+        from site_builder.new_item import new_item
+
+        path = new_item(content, args.kind, args.name, dt.date.today())
+        print(f"created {path}: fill in the fields, then 'site-builder serve' to see it")
     else:
         from site_builder.config import load_config
 

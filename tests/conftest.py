@@ -15,6 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EXAMPLE_CONTENT = REPO / "content"
+EXAMPLE_DAY = "1767225600"  # the example is built as on 2026-01-01, so its 2027 talk is upcoming
 
 
 def need_shared(*parts: str) -> Path:
@@ -92,7 +93,8 @@ def make_site(tmp_path):
 def example_output(tmp_path_factory) -> Path:
     """The example site in content/, built once for every test that reads it."""
     output = tmp_path_factory.mktemp("example") / "output"
-    result = run_cli("build", "--content", str(EXAMPLE_CONTENT), "--output", str(output))
+    result = run_cli("build", "--content", str(EXAMPLE_CONTENT), "--output", str(output),
+                     env={"SOURCE_DATE_EPOCH": EXAMPLE_DAY})
     assert result.returncode == 0, result.stderr
     return output
 

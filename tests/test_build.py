@@ -15,7 +15,7 @@ def build(content, output):
 def test_summary_line_and_exit_code(tmp_path):
     result = build(EXAMPLE_CONTENT, tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("built 62 papers, 4 pages")
+    assert result.stdout.startswith("built 62 papers, 21 pages")
     assert result.stdout.count("\n") == 1
     assert result.stdout.rstrip().endswith(" s")
 

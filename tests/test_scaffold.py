@@ -30,7 +30,9 @@ def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     site = init_site(tmp_path)
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == [".github/workflows/pages.yml", ".gitignore", "README.md", "content/pages/about.md",
-                     "content/papers/example-paper.md", "content/site.yaml", "requirements.txt"]
+                     "content/papers/example-paper.md", "content/posts/hello-world.md",
+                     "content/projects/example-project.md", "content/site.yaml",
+                     "content/talks/example-talk.md", "requirements.txt"]
     assert "output/" in (site / ".gitignore").read_text().splitlines()
     check = run_cli("check", cwd=site)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -39,6 +41,8 @@ def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     assert build.returncode == 0, build.stderr
     assert build.stderr == "", "the skeleton builds without warnings"
     assert "An Example Paper" in (site / "output" / "papers" / "example-paper" / "index.html").read_text()
+    for page in ("blog/hello-world", "talks/example-talk", "projects/example-project"):
+        assert (site / "output" / page / "index.html").is_file(), page
 
 
 def test_site_yaml_explains_every_setting(tmp_path):

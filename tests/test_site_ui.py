@@ -15,7 +15,11 @@ from browser import browser, serve_folder  # noqa: F401  (the fixture is used by
 from conftest import REPO, need_shared, run_cli
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CONTENT_PAGES = ["", "publications/", "papers/neftune/", "cv/"]
+# The new kinds of page (issue 16): a list and an item of each collection, and a tag page.
+COLLECTION_PAGES = ["blog/", "blog/what-a-generalization-bound-says/", "blog/tags/llms/", "talks/",
+                    "talks/binoculars-icml-2024/", "projects/", "projects/trustworthy-language-models/",
+                    "teaching/", "teaching/deep-learning-spring-2024/"]
+CONTENT_PAGES = ["", "publications/", "papers/neftune/", "cv/", *COLLECTION_PAGES]
 
 
 @pytest.fixture(scope="module")
@@ -315,7 +319,7 @@ def make_bench_site(generator: Path, work: Path, n: int) -> Path:
 
 # (404.html takes its files from the site's own path, /site/, where this test server has nothing;
 # test_check serves the example at that path and follows every link of every page.)
-EVERY_KIND_OF_PAGE = ["", "publications/", "papers/neftune/", "cv/", "news/"]
+EVERY_KIND_OF_PAGE = ["", "publications/", "papers/neftune/", "cv/", "news/", *COLLECTION_PAGES]
 
 
 def test_every_kind_of_page_runs_its_scripts_without_an_error(browser, base_url):

@@ -25,6 +25,7 @@ REQUIRED = {
     "CollectionPage": {"@context", "name", "author"},
     "Person": {"name"},
     "WebSite": {"name", "author"},
+    "BlogPosting": {"@context", "headline", "datePublished", "author"},
 }
 
 
@@ -68,9 +69,10 @@ def test_every_page_passes_the_nu_html_checker(example_output, variant_outputs):
 
 
 def test_feeds_parse_without_errors(example_output, variant_outputs):
-    for output in (example_output, *variant_outputs):
-        feed = feedparser.parse((output / "feed.xml").read_bytes())
-        assert not feed.bozo, (output, feed.get("bozo_exception"))
+    feeds = [output / "feed.xml" for output in (example_output, *variant_outputs)]
+    for path in [*feeds, example_output / "blog" / "feed.xml"]:
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
         assert feed.version == "atom10"
         assert feed.entries and all(e.id and e.title and e.updated and e.link for e in feed.entries)
 
@@ -111,4 +113,4 @@ def test_json_ld_is_valid_json_with_required_properties(example_output, variant_
                     assert not missing, (path, node["@type"], missing)
                     if node["@type"] == "ScholarlyArticle":
                         assert all(a["@type"] == "Person" and a["name"] for a in node["author"])
-    assert {"ScholarlyArticle", "CollectionPage", "Person", "WebSite"} <= seen
+    assert {"ScholarlyArticle", "CollectionPage", "Person", "WebSite", "BlogPosting"} <= seen
