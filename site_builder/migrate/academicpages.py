@@ -1,0 +1,295 @@
+"""academicpages (Jekyll, Minimal Mistakes): _publications, _talks, _teaching, _portfolio,
+_posts, other collections, _pages, _config.yml's author block, files/ and images/."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from site_builder.bibtex_in import author_list, read_bib
+from site_builder.migrate import jekyll
+from site_builder.migrate.bodies import SiteLinks
+from site_builder.migrate.mappings import ACADEMICPAGES_LINKS, ACADEMICPAGES_PAPER_KEYS, ACADEMICPAGES_SOCIALS
+from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.source import (OldFile, Unreadable, as_date, dated_name, line_of, load_data_file,
+                                         markdown_files, read_old_text, text_of)
+from site_builder.safety import safe_slug
+
+_CATEGORY_TYPES = {"books": "book", "manuscripts": "article", "conferences": "inproceedings"}
+_BOILERPLATE = re.compile(r"^\s*(\[Download (paper|slides) here\]\(.*?\)|Recommended citation:.*|"
+                          r"\[Access paper here\]\(.*?\)\{:target=\"_blank\"\})\s*$", re.MULTILINE | re.IGNORECASE)
+_APA_NAME = re.compile(r"\s*([^,]+?),\s*((?:[A-Z][a-z]?\.(?:\s*-?\s*[A-Z][a-z]?\.)*\s*))(?:,\s*|$)")
+_KNOWN_COLLECTIONS = {"publications", "talks", "teaching", "portfolio", "posts"}
+
+
+def read_academicpages(migration: Migration) -> SiteLinks:
+    source = migration.source
+    config = jekyll.read_config(migration)
+    links = jekyll.site_links(config)
+    jekyll.copy_tree(migration, links, "files", "files", "files")
+    jekyll.copy_tree(migration, links, "images", "files/images", "images")
+    author = config.get("author") if isinstance(config.get("author"), dict) else {}
+    jekyll.site_basics(config, migration, text_of(author.get("name")) or text_of(config.get("name")))
+    _author(migration, author, links)
+    _publications(migration, links)
+    _talks(migration, links)
+    _teaching(migration, links)
+    _projects(migration, links, "_portfolio", "portfolio")
+    collections = config.get("collections") if isinstance(config.get("collections"), dict) else {}
+    for name in collections:
+        if name not in _KNOWN_COLLECTIONS and markdown_files(source / f"_{name}"):
+            _projects(migration, links, f"_{name}", name)
+            migration.convert(f"collection _{name}/ became projects tagged '{name}'")
+
+    def home(old: OldFile) -> None:
+        item = Item("pages", "about", {"title": text_of(old.meta.get("title")) or "About"}, old.body,
+                    migration.relative(old.path), depth=0, body_line=old.body_line)
+        migration.add(item, "home page")
+
+    own = {"publications", "talks", "teaching", "portfolio", "blog", "year-archive"}
+    jekyll.pages(migration, links, source / "_pages", False, own, home)
+    jekyll.pages(migration, links, source, False, own, home)
+    jekyll.posts(migration, links, config)
+    _navigation(migration)
+    jekyll.config_left_behind(config, migration)
+    return links
+
+
+def _author(migration: Migration, author: dict[str, Any], links: SiteLinks) -> None:
+    avatar = text_of(author.get("avatar")).lstrip("/")
+    if avatar:
+        photo = links.files.get(avatar) or links.files.get(f"images/{avatar}")
+        if photo:
+            migration.site["photo"] = photo
+            migration.carried["profile photo"] += 1
+        else:
+            migration.leave(migration.source / "_config.yml", None, f"avatar {avatar} not found in images/")
+    employer = text_of(author.get("employer"))
+    if employer:
+        migration.site["affiliation"] = employer
+    if text_of(author.get("bio")) and "description" not in migration.site:
+        migration.site["description"] = text_of(author.get("bio"))
+    profiles: dict[str, str] = {}
+    config_text = read_old_text(migration.source / "_config.yml")
+    for key, value in author.items():
+        value = text_of(value)
+        if not value or key in ("name", "avatar", "bio", "employer", "location", "uri"):
+            continue
+        if key in ACADEMICPAGES_SOCIALS:
+            kind, pattern = ACADEMICPAGES_SOCIALS[key]
+            if kind == "orcid":
+                value = value.rsplit("/", 1)[-1]
+            profiles[kind] = pattern.format(value)
+        else:
+            migration.leave(migration.source / "_config.yml", line_of(config_text, key),
+                            f"author.{key}: {value}: no profile kind for it in site-builder; add it to a page")
+    if profiles:
+        migration.site["profiles"] = profiles
+        migration.carried["social links"] += len(profiles)
+
+
+def _clean(value: Any) -> str:
+    return html.unescape(text_of(value).replace("\ufeff", "")).strip()
+
+
+def _publications(migration: Migration, links: SiteLinks) -> None:
+    seen: dict[tuple[str, int], str] = {}
+    for path in markdown_files(migration.source / "_publications"):
+        old = jekyll.read_or_report(path, migration)
+        if old is None:
+            continue
+        title = _clean(old.meta.get("title"))
+        date = as_date(old.meta.get("date")) or dated_name(path.stem)[0]
+        year = date.year if date else _year_in(path.stem)
+        if not title or not year:
+            migration.leave(path, None, "publication without a title or a date: not carried over")
+            continue
+        key = (re.sub(r"\W+", "", title.lower()), year)
+        if key in seen:
+            migration.leave(path, None, f"the same paper as {seen[key]}: published once")
+            continue
+        seen[key] = migration.relative(path)
+        meta: dict[str, Any] = {"title": title, "authors": _authors(old, path, migration), "year": year}
+        if date:
+            meta["date"] = date
+        venue = _clean(old.meta.get("venue"))
+        if venue:
+            meta["venue"] = venue
+        paper_links = {}
+        for field, label in ACADEMICPAGES_LINKS.items():
+            url = _clean(old.meta.get(field))
+            if url:
+                paper_links[label] = links.new_address(url, 2) or url
+        if paper_links:
+            meta["links"] = paper_links
+        category = text_of(old.meta.get("category"))
+        if category in _CATEGORY_TYPES:
+            meta["bibtex_type"] = _CATEGORY_TYPES[category]
+        for field in old.meta:
+            if field not in ACADEMICPAGES_PAPER_KEYS:
+                migration.leave(path, old.line_of(field), f"field '{field}' has no counterpart; not carried over")
+        body = _BOILERPLATE.sub("", old.body).strip()
+        body = re.sub(r"^\s*Abstract:\s*", "", body)
+        if not body:
+            body = _clean(old.meta.get("excerpt"))
+        item = Item("papers", safe_slug(path.stem) or "paper", meta, body, migration.relative(path), depth=2,
+                    body_line=old.body_line)
+        migration.add(item, "papers")
+        item.address = f"papers/{item.slug}/"
+        for address in (text_of(old.meta.get("permalink")).strip("/"), f"publication/{path.stem}"):
+            if address:
+                links.pages.setdefault(address + "/", item.address)
+
+
+def _year_in(stem: str) -> int:
+    match = re.match(r"(\d{4})", stem)
+    return int(match.group(1)) if match else 0
+
+
+def _authors(old: OldFile, path: Path, migration: Migration) -> list[Any]:
+    """A .bib beside the file, else an author list in the front matter, else parsed from 'citation'."""
+    for bib in (path.with_suffix(".bib"), path.parent / f"{path.stem}.bibtex"):
+        if bib.is_file():
+            entries, _ = read_bib(bib)
+            if entries and entries[0].get("author"):
+                migration.convert("authors read from the .bib file beside a publication")
+                return author_list(entries[0].get("author"))
+    listed = old.meta.get("authors") or old.meta.get("author")
+    if isinstance(listed, list):
+        return [text_of(a) for a in listed if text_of(a)]
+    if isinstance(listed, str) and listed.strip():
+        return [n.strip() for n in re.split(r",|\band\b", listed) if n.strip()]
+    citation = _clean(old.meta.get("citation"))
+    authors = citation_authors(re.sub(r"<[^>]+>", "", citation))
+    if authors:
+        migration.convert("authors parsed from the 'citation' text (no author list in academicpages)")
+        return authors
+    migration.leave(path, old.line_of("citation"), "no author list and none found in 'citation'; add "
+                    "'authors:' by hand")
+    return []
+
+
+def citation_authors(citation: str) -> list[str]:
+    """The authors at the head of a citation: APA ('Last, F. M., & Other, A.') or 'First Last, ...'."""
+    head = re.split(r"\(\s*\d{4}|\"|“|\b(?:19|20)\d{2}\b", citation, maxsplit=1)[0]
+    head = re.sub(r",?\s*(&|\band\b)\s*", ", ", head).strip().rstrip(".,: ")
+    if not head:
+        return []
+    more = bool(re.search(r"\bet al\.?$", head))
+    head = re.sub(r",?\s*\bet al\.?$", "", head)
+    names: list[str] = []
+    position = 0
+    for match in _APA_NAME.finditer(head + ("." if not head.endswith(".") else "")):
+        if match.start() != position:
+            break
+        initials = " ".join(match.group(2).replace(" ", "").replace(".", ". ").replace("- ", "-").split())
+        names.append(f"{initials} {match.group(1).strip()}")
+        position = match.end()
+    if not names or position < len(head) - 2:
+        names = [n.strip() for n in head.split(",") if n.strip()]
+        if any(len(n.split()) > 5 for n in names):
+            return []
+    return names + (["others"] if more else [])
+
+
+def _talks(migration: Migration, links: SiteLinks) -> None:
+    for path in markdown_files(migration.source / "_talks"):
+        old = jekyll.read_or_report(path, migration)
+        if old is None:
+            continue
+        meta = _dated(old, path, migration)
+        if meta is None:
+            continue
+        for field, new in (("venue", "event"), ("location", "location"), ("type", "kind")):
+            if _clean(old.meta.get(field)):
+                meta[new] = _clean(old.meta.get(field))
+        if meta.get("kind"):
+            meta["kind"] = meta["kind"].lower()
+        talk_links = {label: links.new_address(_clean(old.meta.get(field)), 2) or _clean(old.meta.get(field))
+                      for field, label in (("slidesurl", "slides"), ("talkurl", "event"), ("videourl", "video"))
+                      if _clean(old.meta.get(field))}
+        if talk_links:
+            meta["links"] = talk_links
+        _add(migration, links, "talks", path, old, meta)
+
+
+def _teaching(migration: Migration, links: SiteLinks) -> None:
+    for path in markdown_files(migration.source / "_teaching"):
+        old = jekyll.read_or_report(path, migration)
+        if old is None:
+            continue
+        meta: dict[str, Any] = {"title": _clean(old.meta.get("title")) or path.stem}
+        date = as_date(old.meta.get("date"))
+        if date:
+            meta["date"] = date
+        for field, new in (("venue", "institution"), ("location", "location"), ("type", "kind")):
+            if _clean(old.meta.get(field)):
+                meta[new] = _clean(old.meta.get(field))
+        _add(migration, links, "teaching", path, old, meta)
+
+
+def _projects(migration: Migration, links: SiteLinks, folder: str, label: str) -> None:
+    for path in markdown_files(migration.source / folder):
+        old = jekyll.read_or_report(path, migration)
+        if old is None:
+            continue
+        meta: dict[str, Any] = {"title": _clean(old.meta.get("title")) or path.stem}
+        excerpt = _clean(old.meta.get("excerpt"))
+        image = re.search(r"<img[^>]*src=['\"]([^'\"]+)", excerpt)
+        if image:
+            meta["image"] = links.new_address(image.group(1), 2) or image.group(1)
+        summary = " ".join(re.sub(r"<[^>]+>", " ", excerpt).split())
+        if summary:
+            meta["summary"] = summary
+        if label != "portfolio":
+            meta["tags"] = [label]
+        for field in old.meta:
+            if field not in ("title", "excerpt", "collection", "permalink", "date", "layout"):
+                migration.leave(path, old.line_of(field), f"field '{field}' has no counterpart; not carried over")
+        _add(migration, links, "projects", path, old, meta)
+
+
+def _dated(old: OldFile, path: Path, migration: Migration) -> dict[str, Any] | None:
+    meta: dict[str, Any] = {"title": _clean(old.meta.get("title")) or path.stem}
+    date = as_date(old.meta.get("date")) or dated_name(path.stem)[0]
+    if date is None and _year_in(path.stem):
+        date = as_date(str(_year_in(path.stem)))
+        migration.convert(f"{migration.relative(path)}: no date, the year of its file name is used")
+    if date is None:
+        migration.leave(path, None, "talk without a date: not carried over")
+        return None
+    meta["date"] = date
+    return meta
+
+
+def _add(migration: Migration, links: SiteLinks, folder: str, path: Path, old: OldFile,
+         meta: dict[str, Any]) -> None:
+    jekyll.report_layout(old, migration)
+    item = Item(folder, safe_slug(path.stem) or folder, meta, old.body, migration.relative(path), depth=2,
+                body_line=old.body_line)
+    migration.add(item, folder)
+    item.address = f"{folder}/{item.slug}/"
+    permalink = text_of(old.meta.get("permalink")).strip("/")
+    old_folder = path.parent.name.lstrip("_")
+    for address in (permalink, f"{old_folder}/{path.stem}"):
+        if address:
+            links.pages.setdefault(address + "/", item.address)
+
+
+def _navigation(migration: Migration) -> None:
+    path = migration.source / "_data" / "navigation.yml"
+    if not path.is_file():
+        return
+    try:
+        data = load_data_file(path)
+    except Unreadable as exc:
+        migration.leave(path, exc.line, exc.message)
+        return
+    text = read_old_text(path)
+    for entry in (data or {}).get("main") or []:
+        url = text_of(entry.get("url")) if isinstance(entry, dict) else ""
+        if url.startswith("http"):
+            migration.leave(path, line_of(text, url), f"menu link '{text_of(entry.get('title'))}' to {url}: "
+                            "add it to 'nav' in site.yaml to keep it in the menu")

@@ -1,0 +1,84 @@
+"""Field mappings from each old format to site-builder's, in one place.
+
+Each table maps an old key to the new field (or profile kind). The adapters read these tables;
+a key that is in none of them and matters to a visitor is listed in the migration report."""
+
+# Pages whose addresses site-builder (or its content kinds) owns; an old page with one of these
+# names is replaced by the generated page.
+OWN_ADDRESSES = ("publications", "papers", "assets", "news", "blog", "posts", "talks", "projects",
+                 "teaching", "cv", "files", "resume", "portfolio", "year-archive", "software")
+
+# Profile links: old key -> (site.yaml profiles kind, how to make the value from the old one)
+ALFOLIO_SOCIALS = {
+    "email": ("email", "{}"),
+    "scholar_userid": ("google_scholar", "https://scholar.google.com/citations?user={}"),
+    "orcid_id": ("orcid", "{}"),
+    "github_username": ("github", "{}"),
+    "linkedin_username": ("linkedin", "{}"),
+    "twitter_username": ("x", "{}"),
+    "x_username": ("x", "{}"),
+    "bluesky_url": ("bluesky", "{}"),
+    "mastodon_username": ("mastodon", "{}"),
+    "dblp_url": ("dblp", "{}"),
+    "semanticscholar_id": ("semantic_scholar", "https://www.semanticscholar.org/author/{}"),
+}
+ACADEMICPAGES_SOCIALS = {
+    "email": ("email", "{}"),
+    "googlescholar": ("google_scholar", "{}"),
+    "orcid": ("orcid", "{}"),
+    "github": ("github", "{}"),
+    "linkedin": ("linkedin", "{}"),
+    "twitter": ("x", "{}"),
+    "bluesky": ("bluesky", "{}"),
+    "mastodon": ("mastodon", "{}"),
+    "dblp": ("dblp", "{}"),
+    "semantic": ("semantic_scholar", "{}"),
+}
+# Hugo Blox 'social:' icons (and newer 'profiles:' icons) -> profile kind
+HUGO_SOCIAL_ICONS = {
+    "envelope": "email", "at-symbol": "email", "email": "email", "twitter": "x", "x-twitter": "x",
+    "brands/x": "x", "github": "github", "brands/github": "github", "google-scholar": "google_scholar",
+    "academicons/google-scholar": "google_scholar", "orcid": "orcid", "academicons/orcid": "orcid",
+    "linkedin": "linkedin", "brands/linkedin": "linkedin", "bluesky": "bluesky", "brands/bluesky": "bluesky",
+    "mastodon": "mastodon", "brands/mastodon": "mastodon", "dblp": "dblp", "semantic-scholar": "semantic_scholar",
+}
+
+# academicpages _publications front matter -> paper link label
+ACADEMICPAGES_LINKS = {"paperurl": "pdf", "slidesurl": "slides", "codeurl": "code", "bibtexurl": "bibtex",
+                       "videourl": "video", "posterurl": "poster"}
+ACADEMICPAGES_PAPER_KEYS = ("title", "collection", "category", "permalink", "excerpt", "date", "venue",
+                            "citation", "authors", "author", "layout", *ACADEMICPAGES_LINKS)
+
+# Hugo Blox url_* -> link label (papers, talks, projects alike)
+HUGO_LINKS = {"url_pdf": "pdf", "url_code": "code", "url_dataset": "data", "url_poster": "poster",
+              "url_project": "website", "url_slides": "slides", "url_source": "source",
+              "url_video": "video", "event_url": "event", "external_link": "website"}
+# publication_types, old numeric codes and CSL names -> bibtex_type
+HUGO_TYPES = {
+    "0": "misc", "1": "inproceedings", "2": "article", "3": "misc", "4": "techreport", "5": "book",
+    "6": "incollection", "7": "phdthesis", "8": "misc",
+    "article-journal": "article", "paper-conference": "inproceedings", "article": "misc",
+    "chapter": "incollection", "book": "book", "report": "techreport", "thesis": "phdthesis",
+    "patent": "misc", "manuscript": "unpublished",
+}
+HUGO_PAPER_KEYS = ("title", "authors", "author_notes", "date", "publishDate", "publication",
+                   "publication_short", "abstract", "summary", "featured", "links", "doi", "image",
+                   "publication_types", "tags", "draft", "categories", "projects", "slides", "hugoblox",
+                   "lastmod", *HUGO_LINKS)
+
+# Settings that a static site-builder site has no place for, reported with their line when set.
+JEKYLL_LEFT = {
+    "google_analytics": "Google Analytics ID", "panelbear_analytics": "Panelbear analytics ID",
+    "cronitor_analytics": "Cronitor analytics ID", "pirsch_analytics": "Pirsch analytics ID",
+    "openpanel_analytics": "OpenPanel analytics ID", "disqus_shortname": "Disqus comments",
+    "giscus": "giscus comments", "google_site_verification": "Google site verification",
+    "bing_site_verification": "Bing site verification", "analytics": "analytics",
+    "comments": "comments", "imagemagick": "responsive images (ImageMagick)",
+}
+HUGO_LEFT = {
+    "google_analytics": "Google Analytics ID", "googleAnalytics": "Google Analytics ID",
+    "google_tag_manager": "Google Tag Manager ID", "disqusShortname": "Disqus comments",
+    "shortname": "Disqus comments", "engine": "comments engine", "baidu_tongji": "Baidu analytics",
+    "plausible": "Plausible analytics", "fathom": "Fathom analytics", "google_site_verification":
+    "Google site verification",
+}

@@ -1,0 +1,79 @@
+"""What a migration will write, as plain records: the adapters fill a Migration, the writer
+writes it and the report describes it. Nothing here touches a file."""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Item:
+    """One content file: content/<folder>/<slug>.md with this front matter and Markdown body."""
+
+    folder: str  # papers, news, pages, posts, talks, projects, teaching
+    slug: str
+    meta: dict[str, Any]
+    body: str
+    origin: str  # the old file, relative to the old site
+    depth: int | None = None  # folders below the site root the page lives at; None: body is final
+    body_line: int = 1  # the body's first line in the old file
+    address: str = ""  # the new page's address ('blog/x/'), '' when it has no page of its own
+
+
+@dataclass(frozen=True)
+class LeftBehind:
+    place: str  # old file[:line]
+    what: str
+
+
+@dataclass
+class Migration:
+    """Everything one adapter read from the old site."""
+
+    source: Path
+    kind: str  # al-folio, academicpages, hugo-blox
+    site: dict[str, Any] = field(default_factory=dict)  # content/site.yaml
+    items: list[Item] = field(default_factory=list)
+    unpublished: list[Item] = field(default_factory=list)  # kept outside content/: not published before
+    data_files: dict[str, str] = field(default_factory=dict)  # path under content/ -> text (cv.yaml ...)
+    copies: dict[str, Path] = field(default_factory=dict)  # path under content/ -> old file
+    carried: collections.Counter = field(default_factory=collections.Counter)
+    converted: list[str] = field(default_factory=list)
+    left: list[LeftBehind] = field(default_factory=list)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.source).as_posix()
+        except ValueError:
+            return str(path)
+
+    def leave(self, path: Path, line: int | None, what: str) -> None:
+        """Record something that could not be carried over, with its old file and line."""
+        place = self.relative(path) + (f":{line}" if line else "")
+        entry = LeftBehind(place, what)
+        if entry not in self.left:
+            self.left.append(entry)
+
+    def convert(self, note: str) -> None:
+        if note not in self.converted:
+            self.converted.append(note)
+
+    def add(self, item: Item, label: str) -> None:
+        """Add a content file under a slug no other file of its folder has."""
+        taken = {i.slug for i in self.items if i.folder == item.folder}
+        base, number = item.slug, 2
+        while item.slug in taken:
+            item.slug, number = f"{base}-{number}", number + 1
+        self.items.append(item)
+        self.carried[label] += 1
+
+    def copy(self, old: Path, target: str, label: str | None = None) -> str:
+        """Copy an old file to content/<target>; returns target."""
+        if target not in self.copies:
+            self.copies[target] = old
+            if label:
+                self.carried[label] += 1
+        return target
