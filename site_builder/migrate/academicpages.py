@@ -12,7 +12,7 @@ from site_builder.bibtex_in import author_list, read_bib
 from site_builder.migrate import jekyll
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ACADEMICPAGES_LINKS, ACADEMICPAGES_PAPER_KEYS, ACADEMICPAGES_SOCIALS
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Item, Migration, name_variants
 from site_builder.migrate.source import (OldFile, Unreadable, as_date, dated_name, line_of, load_data_file,
                                          markdown_files, read_old_text, text_of)
 from site_builder.safety import safe_slug
@@ -32,6 +32,7 @@ def read_academicpages(migration: Migration) -> SiteLinks:
     jekyll.copy_tree(migration, links, "images", "files/images", "images")
     author = config.get("author") if isinstance(config.get("author"), dict) else {}
     jekyll.site_basics(config, migration, text_of(author.get("name")) or text_of(config.get("name")))
+    migration.site["owner"]["variants"] = name_variants(migration.site["owner"]["name"])
     _author(migration, author, links)
     _publications(migration, links)
     _talks(migration, links)
@@ -48,9 +49,11 @@ def read_academicpages(migration: Migration) -> SiteLinks:
                     migration.relative(old.path), depth=0, body_line=old.body_line)
         migration.add(item, "home page")
 
-    own = {"publications", "talks", "teaching", "portfolio", "blog", "year-archive"}
-    jekyll.pages(migration, links, source / "_pages", False, own, home)
-    jekyll.pages(migration, links, source, False, own, home)
+    own = {"publications": "publications/", "talks": "talks/", "teaching": "teaching/", "portfolio": "projects/",
+           "blog": "blog/", "year-archive": "blog/", **{name: "projects/" for name in collections
+                                                       if name not in _KNOWN_COLLECTIONS}}
+    jekyll.pages(migration, links, jekyll.page_files(source / "_pages"), False, own, home)
+    jekyll.pages(migration, links, [p for p in jekyll.page_files(source) if p.suffix == ".md"], False, own, home)
     jekyll.posts(migration, links, config)
     _navigation(migration)
     jekyll.config_left_behind(config, migration)
@@ -172,26 +175,38 @@ def _authors(old: OldFile, path: Path, migration: Migration) -> list[Any]:
 
 
 def citation_authors(citation: str) -> list[str]:
-    """The authors at the head of a citation: APA ('Last, F. M., & Other, A.') or 'First Last, ...'."""
-    head = re.split(r"\(\s*\d{4}|\"|“|\b(?:19|20)\d{2}\b", citation, maxsplit=1)[0]
-    head = re.sub(r",?\s*(&|\band\b)\s*", ", ", head).strip().rstrip(".,: ")
-    if not head:
+    """The authors at the head of a citation: APA ('Last, F. M., & Other, A. (2020)'), or names up
+    to the first full stop ('First Last, Other Name. Title.') or dash ('H Fargier, PF Gimenez - Venue')."""
+    apa = _apa_authors(re.split(r"\(\s*\d{4}", citation, maxsplit=1)[0])
+    if apa:
+        return apa
+    words = []
+    for word in citation.split():
+        if word in ("-", "–", "—"):
+            break
+        words.append(word)
+        if word.endswith(".") and len(word.strip(".").strip("-")) > 1 and not word.strip(".").isupper():
+            break
+    head = re.sub(r"\s*(&|\band\b)\s*", ", ", " ".join(words)).strip().rstrip(".,:; ")
+    more = bool(re.search(r"\bet al\.*$", head))
+    head = re.sub(r",?\s*\bet al\.*$", "", head)
+    names = [n.strip() for n in head.split(",") if n.strip()]
+    if not names or any(not 1 < len(n.split()) < 6 or not n[0].isupper() for n in names):
         return []
-    more = bool(re.search(r"\bet al\.?$", head))
-    head = re.sub(r",?\s*\bet al\.?$", "", head)
+    return names + (["others"] if more else [])
+
+
+def _apa_authors(head: str) -> list[str]:
+    head = re.sub(r",?\s*(&|\band\b)\s*", ", ", head).strip().rstrip(",: ")
     names: list[str] = []
     position = 0
-    for match in _APA_NAME.finditer(head + ("." if not head.endswith(".") else "")):
+    for match in _APA_NAME.finditer(head):
         if match.start() != position:
             break
         initials = " ".join(match.group(2).replace(" ", "").replace(".", ". ").replace("- ", "-").split())
         names.append(f"{initials} {match.group(1).strip()}")
         position = match.end()
-    if not names or position < len(head) - 2:
-        names = [n.strip() for n in head.split(",") if n.strip()]
-        if any(len(n.split()) > 5 for n in names):
-            return []
-    return names + (["others"] if more else [])
+    return names if names and position >= len(head) - 1 else []
 
 
 def _talks(migration: Migration, links: SiteLinks) -> None:

@@ -14,7 +14,7 @@ from site_builder.bibtex_in import bib_papers, read_bib
 from site_builder.migrate import jekyll
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ALFOLIO_SOCIALS
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Item, Migration, name_variants
 from site_builder.migrate.source import (OldFile, Unreadable, as_date, is_false, is_true, line_of,
                                          load_data_file, markdown_files, read_old_text, text_of)
 from site_builder.safety import safe_slug
@@ -32,7 +32,7 @@ def read_alfolio(migration: Migration) -> SiteLinks:
     jekyll.copy_tree(migration, links, "assets/html", "files/html", "HTML files")
     name = " ".join(text_of(config.get(k)) for k in ("first_name", "middle_name", "last_name") if text_of(config.get(k)))
     jekyll.site_basics(config, migration, name)
-    migration.site["owner"]["variants"] = _name_variants(config, name)
+    migration.site["owner"]["variants"] = list(dict.fromkeys(_name_variants(config, name) + name_variants(name)))
     _papers(migration)
     _profiles(migration, config)
     structured_cv = _cv(migration)
@@ -56,7 +56,8 @@ def read_alfolio(migration: Migration) -> SiteLinks:
                     migration.relative(old.path), depth=0, body_line=old.body_line)
         migration.add(item, "home page")
 
-    jekyll.pages(migration, links, source / "_pages", structured_cv, {"projects", "blog", "publications"}, home)
+    own = {"projects": "projects/", "blog": "blog/", "publications": "publications/"}
+    jekyll.pages(migration, links, jekyll.page_files(source / "_pages"), structured_cv, own, home)
     _news(migration)
     jekyll.posts(migration, links, config)
     _projects(migration, links)
@@ -87,6 +88,7 @@ def _papers(migration: Migration) -> None:
         papers, skipped = bib_papers(entries)
         migration.copy(path, path.name)
         migration.carried["papers"] += len(papers)
+        _local_files(migration, entries)
         for problem in problems + skipped:
             place, _, what = problem.partition(": ")
             migration.leave(path, int(place.rsplit(":", 1)[1]) if place.rsplit(":", 1)[-1].isdigit() else None,
@@ -94,6 +96,20 @@ def _papers(migration: Migration) -> None:
     if migration.carried["papers"]:
         migration.convert("_bibliography/*.bib copied into content/ as it is: the paper pages, previews "
                           "(files/img/publication_preview/), PDFs (files/pdf/), abbr, award, selected come from it")
+
+
+_LOCAL_FIELDS = {"pdf": "assets/pdf", "supp": "assets/pdf", "poster": "assets/pdf", "slides": "assets/pdf",
+                 "html": "assets/html", "preview": "assets/img/publication_preview"}
+
+
+def _local_files(migration: Migration, entries) -> None:
+    """Files the entries name that the old site does not have (broken there too) are reported."""
+    for entry in entries:
+        for field, folder in _LOCAL_FIELDS.items():
+            value = entry.get(field).strip("{} ")
+            if value and "://" not in value and not (migration.source / folder / value).is_file():
+                migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names "
+                                f"{folder}/{value}, which the old site does not have (a broken link there too)")
 
 
 def _profiles(migration: Migration, config: dict[str, Any]) -> None:

@@ -114,6 +114,8 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
     text = _SHORTCODE.sub(shortcode, text)
     text = _OUTPUT.sub(output, text)
 
+    dead: set[str] = set()
+
     def md_link(match: re.Match) -> str:
         return match.group(1) + _relinked(match.group(2), match, text)
 
@@ -122,12 +124,16 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
         if new is None:
             return url
         if new == "":
-            migration.leave(path, line(match, within), f"link to {url}: the old site's page has no "
-                            "counterpart here; the link is kept as written")
+            migration.leave(path, line(match, within), f"link to {url}: no such page or file in the old "
+                            "site's content; the link is removed, its text kept")
+            dead.add(url)
             return url
         return new
 
     text = _MD_LINK.sub(md_link, text)
+    if dead:
+        pattern = "|".join(re.escape(url) for url in sorted(dead, key=len, reverse=True))
+        text = re.sub(rf"!?\[([^\]]*)\]\(\s*<?(?:{pattern})>?\)", r"\1", text)
     text = _HTML_LINK.sub(lambda m: m.group(1) + _relinked(m.group(2), m, text), text)
     text = re.sub("\x00(\\d+)\x00", lambda m: raw_blocks[int(m.group(1))], text)
     return text.strip() + "\n" if text.strip() else ""

@@ -12,7 +12,7 @@ from site_builder.bibtex_in import front_matter, read_bib
 from site_builder.migrate import hugo_site
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import HUGO_LINKS, HUGO_PAPER_KEYS, HUGO_TYPES
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Item, Migration, name_variants
 from site_builder.migrate.source import OldFile, Unreadable, as_date, is_true, read_old, text_of
 from site_builder.safety import safe_slug
 
@@ -22,6 +22,9 @@ SECTIONS = {  # old section folder -> new content folder
     "post": "posts", "posts": "posts", "blog": "posts",
     "project": "projects", "projects": "projects",
 }
+_ITEM_KEYS = ("title", "date", "event_start", "publishDate", "summary", "Summary", "event", "event_name",
+              "address", "location", "abstract", "tags", "links", "image", "draft", "lastmod", "all_day",
+              "date_end", "event_end", "featured", "categories", "subtitle", "projects", "slides", *HUGO_LINKS)
 _BIB_EXTRAS = ("volume", "issue", "pages", "publisher", "month", "bibtex_type", "bibtex_key", "note")
 _EMPHASIS = re.compile(r"^\s*(?:In\s+)?[*_]+(.*?)[*_]+\s*$|^\s*In\s+(.*)$")
 
@@ -38,10 +41,9 @@ def read_hugoblox(migration: Migration) -> SiteLinks:
             relative = path.relative_to(static).as_posix()
             links.files[relative] = migration.copy(path, f"files/{relative}", "files")
     usernames = hugo_site.owner(migration, links.files)
-    name = migration.site["owner"]["name"]
-    variants = {v for v in (name.replace(".", ""), _first_last(name)) if v != name}
+    variants = name_variants(migration.site["owner"]["name"])
     if variants:
-        migration.site["owner"]["variants"] = sorted(variants)
+        migration.site["owner"]["variants"] = variants
     content = migration.source / "content"
     for folder in sorted(p for p in content.iterdir() if p.is_dir()) if content.is_dir() else []:
         kind = SECTIONS.get(folder.name)
@@ -109,6 +111,9 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
         if any(place):
             meta["location"] = ", ".join(dict.fromkeys(p for p in place if p))
     if kind != "papers":
+        for key in old.meta:
+            if key not in _ITEM_KEYS and old.meta[key] not in (None, "", [], {}, False):
+                migration.leave(index, old.line_of(key), f"field '{key}' has no counterpart; not carried over")
         item_links = _links(old, files, links)
         if item_links:
             meta["links"] = item_links

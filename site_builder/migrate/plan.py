@@ -77,3 +77,19 @@ class Migration:
             if label:
                 self.carried[label] += 1
         return target
+
+
+def name_variants(name: str) -> list[str]:
+    """Spellings of the owner's name that old author lists use: 'P.-F. Gimenez', 'P. F. Gimenez',
+    'PF Gimenez', 'Gimenez, P. F.', the name without dots ..."""
+    words = name.replace(",", " ").split()
+    if len(words) < 2:
+        return []
+    firsts, last = words[:-1], words[-1]
+    parts = [p for word in firsts for p in word.split("-") if p]
+    hyphened = " ".join("-".join(f"{p[0]}." for p in word.split("-") if p) for word in firsts)
+    spaced = " ".join(f"{p[0]}." for p in parts)
+    variants = [f"{hyphened} {last}", f"{spaced} {last}", f"{spaced.replace(' ', '')} {last}",
+                f"{''.join(p[0] for p in parts)} {last}", f"{last}, {spaced}", f"{last}, {' '.join(firsts)}",
+                name.replace(".", ""), f"{firsts[0]} {last}"]
+    return [v for v in dict.fromkeys(variants) if v != name]
