@@ -20,7 +20,7 @@ from site_builder.safety import safe_slug
 _CATEGORY_TYPES = {"books": "book", "manuscripts": "article", "conferences": "inproceedings"}
 _BOILERPLATE = re.compile(r"^\s*(\[Download (paper|slides) here\]\(.*?\)|Recommended citation:.*|"
                           r"\[Access paper here\]\(.*?\)\{:target=\"_blank\"\})\s*$", re.MULTILINE | re.IGNORECASE)
-_APA_NAME = re.compile(r"\s*([^,]+?),\s*((?:[A-Z][a-z]?\.(?:\s*-?\s*[A-Z][a-z]?\.)*\s*))(?:,\s*|$)")
+_APA_NAME = re.compile(r"\s*([^,]+?),\s*((?:[A-ZÀ-ÖØ-Þ][a-z]?\.(?:\s*-?\s*[A-ZÀ-ÖØ-Þ][a-z]?\.)*\s*))(?:,\s*|$|(?=\S))")
 _KNOWN_COLLECTIONS = {"publications", "talks", "teaching", "portfolio", "posts"}
 
 
@@ -177,9 +177,13 @@ def _authors(old: OldFile, path: Path, migration: Migration) -> list[Any]:
 def citation_authors(citation: str) -> list[str]:
     """The authors at the head of a citation: APA ('Last, F. M., & Other, A. (2020)'), or names up
     to the first full stop ('First Last, Other Name. Title.') or dash ('H Fargier, PF Gimenez - Venue')."""
-    apa = _apa_authors(re.split(r"\(\s*\d{4}", citation, maxsplit=1)[0])
+    apa_head = re.split(r"\(\s*\d{4}", citation, maxsplit=1)[0]
+    apa = _apa_authors(apa_head)
     if apa:
         return apa
+    pairs = [p.strip().rstrip(".") for p in re.split(r"\s*(?:&|\band\b|;)\s*", apa_head.strip()) if p.strip()]
+    if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):  # 'Last, First & Other, Name. (2023)'
+        return [" ".join(reversed([x.strip() for x in p.split(",")])) for p in pairs]
     words = []
     for word in citation.split():
         if word in ("-", "–", "—"):
@@ -206,7 +210,7 @@ def _apa_authors(head: str) -> list[str]:
         initials = " ".join(match.group(2).replace(" ", "").replace(".", ". ").replace("- ", "-").split())
         names.append(f"{initials} {match.group(1).strip()}")
         position = match.end()
-    return names if names and position >= len(head) - 1 else []
+    return names
 
 
 def _talks(migration: Migration, links: SiteLinks) -> None:

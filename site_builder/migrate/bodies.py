@@ -83,7 +83,7 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
     text = _RAW.sub(keep_raw, body)
     if raw_blocks:
         migration.convert("{% raw %} blocks unwrapped")
-    text = _HIGHLIGHT.sub(lambda m: f"```{m.group(1)}\n{m.group(2).rstrip()}\n```\n", text)
+    text = _HIGHLIGHT.sub(lambda m: f"```{m.group(1)}\n{m.group(2).rstrip()}\n```", text)
     text = _BASE.sub("", text)
     text = _RELATIVE_URL.sub(lambda m: m.group(1), text)
     text = _FIGURE.sub(_figure, text)

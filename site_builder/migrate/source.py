@@ -42,7 +42,7 @@ class OldFile:
 
 
 def line_of(text: str, needle: str) -> int | None:
-    pattern = re.compile(rf"^\s*{re.escape(needle)}\s*[:=]", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*{re.escape(needle)}[ \t]*[:=]", re.MULTILINE)
     match = pattern.search(text) or re.search(re.escape(needle), text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 

@@ -91,7 +91,7 @@ def write_migration(migration: Migration, target: Path, force: bool, report_text
         temporary.write_bytes(data)
         os.replace(temporary, path)
         written[relative] = digest
-    added, _ = write_skeleton(target, parts=("gitignore", "github"))
+    added, _ = write_skeleton(target, only=("gitignore", "github"))
     report.counts["added"] += len(added)
     manifest_path.write_text(json.dumps(written, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return report
