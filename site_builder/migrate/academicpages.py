@@ -3,13 +3,12 @@ _posts, other collections, _pages, _config.yml's author block, files/ and images
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import Any
 
 from site_builder.bibtex_in import author_list, read_bib
-from site_builder.migrate import jekyll
+from site_builder.migrate import jekyll, jekyll_items
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ACADEMICPAGES_LINKS, ACADEMICPAGES_PAPER_KEYS, ACADEMICPAGES_SOCIALS
 from site_builder.migrate.plan import Item, Migration, name_variants
@@ -35,13 +34,13 @@ def read_academicpages(migration: Migration) -> SiteLinks:
     migration.site["owner"]["variants"] = name_variants(migration.site["owner"]["name"])
     _author(migration, author, links)
     _publications(migration, links)
-    _talks(migration, links)
-    _teaching(migration, links)
-    _projects(migration, links, "_portfolio", "portfolio")
+    jekyll_items.talks(migration, links)
+    jekyll_items.teaching(migration, links)
+    jekyll_items.projects(migration, links, "_portfolio", "portfolio")
     collections = config.get("collections") if isinstance(config.get("collections"), dict) else {}
     for name in collections:
         if name not in _KNOWN_COLLECTIONS and markdown_files(source / f"_{name}"):
-            _projects(migration, links, f"_{name}", name)
+            jekyll_items.projects(migration, links, f"_{name}", name)
             migration.convert(f"collection _{name}/ became projects tagged '{name}'")
 
     def home(old: OldFile) -> None:
@@ -93,19 +92,15 @@ def _author(migration: Migration, author: dict[str, Any], links: SiteLinks) -> N
         migration.carried["social links"] += len(profiles)
 
 
-def _clean(value: Any) -> str:
-    return html.unescape(text_of(value).replace("\ufeff", "")).strip()
-
-
 def _publications(migration: Migration, links: SiteLinks) -> None:
     seen: dict[tuple[str, int], str] = {}
     for path in markdown_files(migration.source / "_publications"):
         old = jekyll.read_or_report(path, migration)
         if old is None:
             continue
-        title = _clean(old.meta.get("title"))
+        title = jekyll_items.clean(old.meta.get("title"))
         date = as_date(old.meta.get("date")) or dated_name(path.stem)[0]
-        year = date.year if date else _year_in(path.stem)
+        year = date.year if date else jekyll_items.year_in(path.stem)
         if not title or not year:
             migration.leave(path, None, "publication without a title or a date: not carried over")
             continue
@@ -117,12 +112,12 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         meta: dict[str, Any] = {"title": title, "authors": _authors(old, path, migration), "year": year}
         if date:
             meta["date"] = date
-        venue = _clean(old.meta.get("venue"))
+        venue = jekyll_items.clean(old.meta.get("venue"))
         if venue:
             meta["venue"] = venue
         paper_links = {}
         for field, label in ACADEMICPAGES_LINKS.items():
-            url = _clean(old.meta.get(field))
+            url = jekyll_items.clean(old.meta.get(field))
             if url:
                 paper_links[label] = links.new_address(url, 2) or url
         if paper_links:
@@ -136,7 +131,7 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         body = _BOILERPLATE.sub("", old.body).strip()
         body = re.sub(r"^\s*Abstract:\s*", "", body)
         if not body:
-            body = _clean(old.meta.get("excerpt"))
+            body = jekyll_items.clean(old.meta.get("excerpt"))
         item = Item("papers", safe_slug(path.stem) or "paper", meta, body, migration.relative(path), depth=2,
                     body_line=old.body_line)
         migration.add(item, "papers")
@@ -144,11 +139,6 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         for address in (text_of(old.meta.get("permalink")).strip("/"), f"publication/{path.stem}"):
             if address:
                 links.pages.setdefault(address + "/", item.address)
-
-
-def _year_in(stem: str) -> int:
-    match = re.match(r"(\d{4})", stem)
-    return int(match.group(1)) if match else 0
 
 
 def _authors(old: OldFile, path: Path, migration: Migration) -> list[Any]:
@@ -164,7 +154,7 @@ def _authors(old: OldFile, path: Path, migration: Migration) -> list[Any]:
         return [text_of(a) for a in listed if text_of(a)]
     if isinstance(listed, str) and listed.strip():
         return [n.strip() for n in re.split(r",|\band\b", listed) if n.strip()]
-    citation = _clean(old.meta.get("citation"))
+    citation = jekyll_items.clean(old.meta.get("citation"))
     authors = citation_authors(re.sub(r"<[^>]+>", "", citation))
     if authors:
         migration.convert("authors parsed from the 'citation' text (no author list in academicpages)")
@@ -211,90 +201,6 @@ def _apa_authors(head: str) -> list[str]:
         names.append(f"{initials} {match.group(1).strip()}")
         position = match.end()
     return names
-
-
-def _talks(migration: Migration, links: SiteLinks) -> None:
-    for path in markdown_files(migration.source / "_talks"):
-        old = jekyll.read_or_report(path, migration)
-        if old is None:
-            continue
-        meta = _dated(old, path, migration)
-        if meta is None:
-            continue
-        for field, new in (("venue", "event"), ("location", "location"), ("type", "kind")):
-            if _clean(old.meta.get(field)):
-                meta[new] = _clean(old.meta.get(field))
-        if meta.get("kind"):
-            meta["kind"] = meta["kind"].lower()
-        talk_links = {label: links.new_address(_clean(old.meta.get(field)), 2) or _clean(old.meta.get(field))
-                      for field, label in (("slidesurl", "slides"), ("talkurl", "event"), ("videourl", "video"))
-                      if _clean(old.meta.get(field))}
-        if talk_links:
-            meta["links"] = talk_links
-        _add(migration, links, "talks", path, old, meta)
-
-
-def _teaching(migration: Migration, links: SiteLinks) -> None:
-    for path in markdown_files(migration.source / "_teaching"):
-        old = jekyll.read_or_report(path, migration)
-        if old is None:
-            continue
-        meta: dict[str, Any] = {"title": _clean(old.meta.get("title")) or path.stem}
-        date = as_date(old.meta.get("date"))
-        if date:
-            meta["date"] = date
-        for field, new in (("venue", "institution"), ("location", "location"), ("type", "kind")):
-            if _clean(old.meta.get(field)):
-                meta[new] = _clean(old.meta.get(field))
-        _add(migration, links, "teaching", path, old, meta)
-
-
-def _projects(migration: Migration, links: SiteLinks, folder: str, label: str) -> None:
-    for path in markdown_files(migration.source / folder):
-        old = jekyll.read_or_report(path, migration)
-        if old is None:
-            continue
-        meta: dict[str, Any] = {"title": _clean(old.meta.get("title")) or path.stem}
-        excerpt = _clean(old.meta.get("excerpt"))
-        image = re.search(r"<img[^>]*src=['\"]([^'\"]+)", excerpt)
-        if image:
-            meta["image"] = links.new_address(image.group(1), 2) or image.group(1)
-        summary = " ".join(re.sub(r"<[^>]+>", " ", excerpt).split())
-        if summary:
-            meta["summary"] = summary
-        if label != "portfolio":
-            meta["tags"] = [label]
-        for field in old.meta:
-            if field not in ("title", "excerpt", "collection", "permalink", "date", "layout"):
-                migration.leave(path, old.line_of(field), f"field '{field}' has no counterpart; not carried over")
-        _add(migration, links, "projects", path, old, meta)
-
-
-def _dated(old: OldFile, path: Path, migration: Migration) -> dict[str, Any] | None:
-    meta: dict[str, Any] = {"title": _clean(old.meta.get("title")) or path.stem}
-    date = as_date(old.meta.get("date")) or dated_name(path.stem)[0]
-    if date is None and _year_in(path.stem):
-        date = as_date(str(_year_in(path.stem)))
-        migration.convert(f"{migration.relative(path)}: no date, the year of its file name is used")
-    if date is None:
-        migration.leave(path, None, "talk without a date: not carried over")
-        return None
-    meta["date"] = date
-    return meta
-
-
-def _add(migration: Migration, links: SiteLinks, folder: str, path: Path, old: OldFile,
-         meta: dict[str, Any]) -> None:
-    jekyll.report_layout(old, migration)
-    item = Item(folder, safe_slug(path.stem) or folder, meta, old.body, migration.relative(path), depth=2,
-                body_line=old.body_line)
-    migration.add(item, folder)
-    item.address = f"{folder}/{item.slug}/"
-    permalink = text_of(old.meta.get("permalink")).strip("/")
-    old_folder = path.parent.name.lstrip("_")
-    for address in (permalink, f"{old_folder}/{path.stem}"):
-        if address:
-            links.pages.setdefault(address + "/", item.address)
 
 
 def _navigation(migration: Migration) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from site_builder.bibtex_in import bib_papers, read_bib
-from site_builder.migrate import jekyll
+from site_builder.migrate import jekyll, jekyll_items
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ALFOLIO_SOCIALS
 from site_builder.migrate.plan import Item, Migration, name_variants
@@ -20,7 +19,7 @@ from site_builder.migrate.source import (OldFile, Unreadable, as_date, is_false,
 from site_builder.safety import safe_slug
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_OWN_COLLECTIONS = {"news", "projects", "posts"}
+_OWN_COLLECTIONS = {"news", "projects", "posts", "talks", "teachings", "teaching"}
 
 
 def read_alfolio(migration: Migration) -> SiteLinks:
@@ -47,7 +46,7 @@ def read_alfolio(migration: Migration) -> SiteLinks:
                 migration.carried["profile photo"] += 1
             else:
                 migration.leave(old.path, old.line_of("image"), f"profile photo assets/img/{image} not found")
-        subtitle = re.sub(r"<[^>]+>", " ", text_of(old.meta.get("subtitle")))
+        subtitle = re.sub(r"<[^>]+>", " ", text_of(old.meta.get("subtitle") or old.meta.get("description")))
         if subtitle.strip():
             migration.site["affiliation"] = " ".join(subtitle.split())
         if isinstance(profile.get("more_info"), str) and profile["more_info"].strip():
@@ -61,6 +60,9 @@ def read_alfolio(migration: Migration) -> SiteLinks:
     _news(migration)
     jekyll.posts(migration, links, config)
     _projects(migration, links)
+    jekyll_items.talks(migration, links)
+    for folder in ("_teachings", "_teaching"):
+        jekyll_items.teaching(migration, links, folder)
     _collections(migration, config)
     _left_behind(migration)
     jekyll.config_left_behind(config, migration)
@@ -129,6 +131,10 @@ def _profiles(migration: Migration, config: dict[str, Any]) -> None:
     profiles: dict[str, str] = {}
     known_other = ("email", "contact_note", "rss_icon", "cv_pdf")
     for key, value in values.items():
+        if isinstance(value, dict) and path.name == "socials.yml":  # a custom social: logo, title, url
+            migration.leave(path, line_of(text, key), f"custom social link '{key}' "
+                            f"{text_of(value.get('url'))}: no profile kind for it; add it to a page")
+            continue
         value = text_of(value)
         if not value:
             continue

@@ -20,6 +20,8 @@ _BASE = re.compile(r"\{\{-?\s*(?:site\.url\s*\}\}\s*\{\{-?\s*site\.baseurl|site\
 _RELATIVE_URL = re.compile(r"\{\{-?\s*['\"]([^'\"]+)['\"]\s*\|\s*(?:relative_url|absolute_url|prepend:\s*site\.baseurl)"
                            r"\s*-?\}\}")
 _FIGURE = re.compile(r"\{%-?\s*include\s+figure(?:\.liquid|\.html)?\s+(.*?)-?%\}", re.DOTALL)
+_MEDIA = re.compile(r"\{%-?\s*include\s+(video|audio)(?:\.liquid|\.html)?\s+(.*?)-?%\}", re.DOTALL)
+_POST_URL = re.compile(r"\{%-?\s*(?:post_url\s+([^\s%]+)|link\s+_posts/([^\s%]+?)\.\w+)\s*-?%\}")
 _TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
 _OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/-]+)(.*?)\s*[>%]\}\}", re.DOTALL)
@@ -27,8 +29,6 @@ _MD_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
 _HTML_LINK = re.compile(r"""(\b(?:href|src)\s*=\s*["'])([^"']+)""")
 _HTML_TAG = re.compile(r"</?(?:div|span|p|br|img|a|h[1-6]|strong|em|table|iframe|ul|ol|li|center|sup|sub)\b",
                        re.IGNORECASE)
-# Pages whose body is a Liquid loop over site data: site-builder generates these itself.
-GENERATED = re.compile(r"\{%-?\s*(for|bibliography|include\s+(?:cv|repository|projects|news|selected|archive))")
 
 
 @dataclass
@@ -39,6 +39,7 @@ class SiteLinks:
     base: str = ""  # baseurl, '/repo' or ''
     files: dict[str, str] = field(default_factory=dict)  # old path (no leading /) -> files/...
     pages: dict[str, str] = field(default_factory=dict)  # old address 'blog/2021/x/' -> new 'blog/x/'
+    posts: dict[str, str] = field(default_factory=dict)  # post file name '2021-5-5-x' -> new 'blog/x/'
 
     def new_address(self, url: str, depth: int) -> str | None:
         """The new link for an address of the old site; None when it is not one; '' when gone."""
@@ -55,10 +56,10 @@ class SiteLinks:
         if self.base and path.startswith(self.base + "/"):
             path = path[len(self.base):]
         suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
-        key = path.lstrip("/")
+        key = path.lstrip("/").removeprefix("./")
         if key in self.files:
             return self.files[key] + suffix
-        if not original.startswith(("/", "http")) and not key:
+        if not original.startswith(("/", "http", "./")) and not key:
             return None
         page = self.pages.get(key.rstrip("/") + "/" if key else "")
         if page is not None:
@@ -87,6 +88,16 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
     text = _BASE.sub("", text)
     text = _RELATIVE_URL.sub(lambda m: m.group(1), text)
     text = _FIGURE.sub(_figure, text)
+    text = _MEDIA.sub(lambda m: f"[{m.group(1)}]({_arguments(m.group(2)).get('path', '')})", text)
+
+    def post_url(match: re.Match) -> str:
+        name = (match.group(1) or match.group(2)).split("/")[-1]
+        if name in links.posts:
+            return "../" * depth + links.posts[name]
+        migration.leave(path, line(match, text), f"link to the post {name}, which is not in _posts/; removed")
+        return ""
+
+    text = _POST_URL.sub(post_url, text)
 
     def tag(match: re.Match) -> str:
         name = match.group(1)

@@ -18,7 +18,8 @@ ALFOLIO_SOCIALS = {
     "twitter_username": ("x", "{}"),
     "x_username": ("x", "{}"),
     "bluesky_url": ("bluesky", "{}"),
-    "mastodon_username": ("mastodon", "{}"),
+    "mastodon_username": ("mastodon", "https://{}"),  # written 'instance.tld/@username'
+    "bluesky_username": ("bluesky", "{}"),
     "dblp_url": ("dblp", "{}"),
     "semanticscholar_id": ("semantic_scholar", "https://www.semanticscholar.org/author/{}"),
 }
@@ -48,6 +49,15 @@ ACADEMICPAGES_LINKS = {"paperurl": "pdf", "slidesurl": "slides", "codeurl": "cod
                        "videourl": "video", "posterurl": "poster"}
 ACADEMICPAGES_PAPER_KEYS = ("title", "collection", "category", "permalink", "excerpt", "date", "venue",
                             "citation", "authors", "author", "layout", *ACADEMICPAGES_LINKS)
+
+# Jekyll talks and teaching (academicpages; al-folio sites that add them) -> talk / teaching fields
+TALK_FIELDS = {"venue": "event", "event": "event", "location": "location", "type": "kind",
+               "slidesurl": "links.slides", "talkurl": "links.event", "videourl": "links.video",
+               "paperurl": "links.paper"}
+TEACHING_FIELDS = {"venue": "institution", "institution": "institution", "location": "location",
+                   "type": "kind", "term": "term", "year": "term", "course_id": "kind"}
+COMMON_FIELDS = ("title", "date", "collection", "permalink", "layout", "excerpt", "inline", "published",
+                 "redirect_from", "author_profile", "share", "comments", "related", "sitemap")
 
 # Hugo Blox url_* -> link label (papers, talks, projects alike)
 HUGO_LINKS = {"url_pdf": "pdf", "url_code": "code", "url_dataset": "data", "url_poster": "poster",
