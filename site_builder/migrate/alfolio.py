@@ -7,18 +7,15 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 from site_builder.bibtex_in import bib_papers, read_bib
 from site_builder.migrate import jekyll, jekyll_items
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ALFOLIO_SOCIALS
-from site_builder.migrate.plan import Item, Migration, name_variants
+from site_builder.migrate.plan import Item, Migration, dump_yaml, name_variants
 from site_builder.migrate.source import (OldFile, Unreadable, as_date, is_false, is_true, line_of,
                                          load_data_file, markdown_files, read_old_text, text_of)
 from site_builder.safety import safe_slug
 
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _OWN_COLLECTIONS = {"news", "projects", "posts", "talks", "teachings", "teaching"}
 
 
@@ -168,8 +165,7 @@ def _cv(migration: Migration) -> bool:
         migration.leave(path, exc.line, f"the CV cannot be read: {exc.message}")
         return False
     sections = [_cv_section(section) for section in data or [] if isinstance(section, dict)]
-    migration.data_files["cv.yaml"] = yaml.dump({"sections": sections}, Dumper=_DUMPER, sort_keys=False,
-                                                allow_unicode=True, width=100)
+    migration.data_files["cv.yaml"] = dump_yaml({"sections": sections})
     migration.carried["CV sections"] += len(sections)
     migration.convert("_data/cv.yml (title, type, contents) became cv.yaml 'sections:'")
     return True

@@ -113,16 +113,21 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
 
     def shortcode(match: re.Match) -> str:
         closing, name, args = match.group(2), match.group(3), match.group(4)
+        values = _arguments(args)
         if name == "figure" and not closing:
-            values = _arguments(args)
             return f"![{values.get('caption', values.get('alt', ''))}]({values.get('src', '')})"
+        if name in ("youtube", "vimeo") and not closing:
+            video = values.get("id") or args.strip().strip("\"'")
+            site = "https://www.youtube.com/watch?v=" if name == "youtube" else "https://vimeo.com/"
+            migration.convert(f"Hugo {name} shortcodes became links to the video")
+            return f"[Video]({site}{video})"
         if not closing:
             migration.leave(path, line(match, text), f"Hugo shortcode {{{{< {name} >}}}} has no equivalent; "
                             "removed (its inner text is kept)")
         return ""
 
+    text = _SHORTCODE.sub(shortcode, text)  # first: '{{% callout %}}' holds '{% callout %}'
     text = _TAG.sub(tag, text)
-    text = _SHORTCODE.sub(shortcode, text)
     text = _OUTPUT.sub(output, text)
 
     dead: set[str] = set()

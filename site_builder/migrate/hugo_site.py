@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from site_builder.migrate.hugo_cv import profile_cv, widget_cv
 from site_builder.migrate.mappings import HUGO_LEFT, HUGO_SOCIAL_ICONS
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Item, Migration, dump_yaml
 from site_builder.migrate.source import (Unreadable, line_of, load_data_file, read_old, read_old_text,
                                          text_of)
 
@@ -54,7 +55,7 @@ def _left_behind(path: Path, data: dict[str, Any], migration: Migration) -> None
     def visit(value: Any) -> None:
         if isinstance(value, dict):
             for key, inner in value.items():
-                if key in HUGO_LEFT and text_of(inner) and text_of(inner).lower() not in ("false", "none"):
+                if key in HUGO_LEFT and text_of(inner).lower() not in ("", "0", "false", "none"):
                     migration.leave(path, line_of(text, key), f"{HUGO_LEFT[key]} ({key}: {text_of(inner)}): not "
                                     "carried over, site-builder adds no tracking or comment scripts")
                 visit(inner)
@@ -118,10 +119,13 @@ def owner(migration: Migration, files: dict[str, str]) -> dict[str, str]:
     if body:
         migration.add(Item("pages", "about", {"title": "About"}, body, migration.relative(index_path(folder)),
                            depth=0, body_line=old.body_line), "home page")
-    for key in ("interests", "education", "work", "awards", "experience", "skills", "languages"):
-        if old.meta.get(key):
-            migration.leave(index_path(folder), old.line_of(key), f"profile '{key}': not carried over "
-                            "(add it to a page or to cv.yaml)")
+    cv = profile_cv(old.meta)
+    widget_cv(migration.source, cv, migration)
+    if cv:
+        migration.data_files["cv.yaml"] = dump_yaml(cv)
+        migration.carried["CV sections"] += len(cv)
+        migration.convert("the profile's education, work, awards, skills (and the experience and "
+                          "accomplishments widgets) became cv.yaml")
     return usernames
 
 
@@ -160,7 +164,8 @@ def home_widgets(migration: Migration) -> None:
         except Unreadable as exc:
             migration.leave(path, exc.line, exc.message)
             continue
-        if old.meta.get("active") is False or old.meta.get("widget") in (None, "about"):
+        if old.meta.get("active") is False or old.meta.get("widget") in (None, "about", "experience",
+                                                                          "accomplishments"):
             continue
         migration.leave(path, old.line_of("widget"), f"home page section '{old.meta.get('widget')}' "
                         f"({text_of(old.meta.get('title')) or path.stem}): site-builder's home page has its "

@@ -21,10 +21,11 @@ SECTIONS = {  # old section folder -> new content folder
     "event": "talks", "events": "talks", "talk": "talks", "talks": "talks",
     "post": "posts", "posts": "posts", "blog": "posts",
     "project": "projects", "projects": "projects",
+    "teaching": "teaching", "courses": "teaching",
 }
-_ITEM_KEYS = ("title", "date", "event_start", "publishDate", "summary", "Summary", "event", "event_name",
+_ITEM_KEYS = ("lastmod", "title", "date", "event_start", "publishDate", "summary", "Summary", "event", "event_name",
               "address", "location", "abstract", "tags", "links", "image", "draft", "lastmod", "all_day",
-              "date_end", "event_end", "featured", "categories", "subtitle", "projects", "slides", *HUGO_LINKS)
+              "date_end", "event_end", "featured", "publishdate", "event_start", "categories", "subtitle", "projects", "slides", *HUGO_LINKS)
 _BIB_EXTRAS = ("volume", "issue", "pages", "publisher", "month", "bibtex_type", "bibtex_key", "note")
 _EMPHASIS = re.compile(r"^\s*(?:In\s+)?[*_]+(.*?)[*_]+\s*$|^\s*In\s+(.*)$")
 
@@ -63,11 +64,33 @@ def read_hugoblox(migration: Migration) -> SiteLinks:
                 migration.leave(index, old.line_of("draft"), "a draft: not carried over")
                 continue
             _item(kind, index, bundle, old, migration, links, usernames)
+    _root_pages(migration, content, links)
     for path in sorted(migration.source.rglob("*.ipynb")):
         migration.leave(path, None, "Jupyter notebook: not carried over (export it to HTML into files/)")
     hugo_site.home_widgets(migration)
     hugo_site.menus(config, migration)
     return links
+
+
+def _root_pages(migration: Migration, content: Path, links: SiteLinks) -> None:
+    """content/*.md: landing pages built from blocks are reported; others become pages."""
+    for path in sorted(content.glob("*.md")) if content.is_dir() else []:
+        try:
+            old = read_old(path)
+        except Unreadable as exc:
+            migration.leave(path, exc.line, f"not carried over: {exc.message}")
+            continue
+        blocks = [text_of(s.get("block")) for s in old.meta.get("sections") or [] if isinstance(s, dict)]
+        if blocks:
+            migration.leave(path, old.line_of("sections"), f"page built from blocks ({', '.join(blocks)}): "
+                            "site-builder generates its home page, and the CV comes from cv.yaml")
+        elif path.name != "_index.md" and old.body.strip():
+            slug = safe_slug(path.stem) or "page"
+            item = Item("pages", slug, {"title": text_of(old.meta.get("title")) or path.stem}, old.body,
+                        migration.relative(path), depth=1, body_line=old.body_line)
+            migration.add(item, "pages")
+            item.address = f"{item.slug}/"
+            links.pages.setdefault(f"{path.stem}/", item.address)
 
 
 def _pages_of(folder: Path) -> list[tuple[Path, Path | None]]:
@@ -112,7 +135,7 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
             meta["location"] = ", ".join(dict.fromkeys(p for p in place if p))
     if kind != "papers":
         for key in old.meta:
-            if key not in _ITEM_KEYS and old.meta[key] not in (None, "", [], {}, False):
+            if key.lower() not in _ITEM_KEYS and old.meta[key] not in (None, "", [], {}, False):
                 migration.leave(index, old.line_of(key), f"field '{key}' has no counterpart; not carried over")
         item_links = _links(old, files, links)
         if item_links:

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, as `import` uses
+
 
 @dataclass
 class Item:
@@ -93,3 +97,9 @@ def name_variants(name: str) -> list[str]:
                 f"{''.join(p[0] for p in parts)} {last}", f"{last}, {spaced}", f"{last}, {' '.join(firsts)}",
                 name.replace(".", ""), f"{firsts[0]} {last}"]
     return [v for v in dict.fromkeys(variants) if v != name]
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as PyYAML's safe dumper writes it: keys in the given order, Unicode as it is."""
+    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)

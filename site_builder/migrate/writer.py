@@ -13,15 +13,11 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Item, Migration, dump_yaml
 from site_builder.scaffold import write_skeleton
 
 MANIFEST = ".site-builder-migrate.json"
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass
@@ -29,11 +25,6 @@ class WriteReport:
     counts: collections.Counter = field(default_factory=collections.Counter)
     kept: list[str] = field(default_factory=list)  # edited by hand or not ours: left as they are
     refused: list[str] = field(default_factory=list)  # old files outside the old site (symlinks)
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
 
 
 def content_file(item: Item) -> str:
