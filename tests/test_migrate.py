@@ -239,3 +239,29 @@ def test_old_dates_in_the_forms_jekyll_and_hugo_accept(value, expected):
     from site_builder.migrate.source import as_date
 
     assert str(as_date(value)) == expected
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "migrate.md"
+_EXAMPLE = re.compile(r"^\*\*(Before|After)\*\*, `([^`]+)`((?:[^:\n]|\n(?!\n))*?):\n\n```\w*\n(.*?)```",
+                      re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("section", ["al-folio", "academicpages", "Hugo Blox / Wowchemy"])
+def test_the_before_and_after_examples_of_the_docs_are_what_migrate_writes(section, tmp_path, capsys):
+    text = DOC.read_text(encoding="utf-8").split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    old, new = tmp_path / "old", tmp_path / "new"
+    expected = {}
+    for when, name, remark, body in _EXAMPLE.findall(text):
+        if when == "After":
+            expected[name] = body
+            continue
+        (old / name).parent.mkdir(parents=True, exist_ok=True)
+        (old / name).write_text(body, encoding="utf-8")
+        for binary in re.findall(r"`([^`]+\.(?:jpg|png|pdf))`", remark):  # photos and PDFs it names
+            place = old / binary if "/" in binary else (old / name).parent / binary
+            place.parent.mkdir(parents=True, exist_ok=True)
+            place.write_bytes(b"\x89PNG placeholder")
+    assert expected, "no After example in this section"
+    assert main(["migrate", str(old), "--into", str(new)]) == 0
+    for name, body in expected.items():
+        assert (new / name).read_text(encoding="utf-8") == body, name

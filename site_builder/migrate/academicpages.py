@@ -11,10 +11,9 @@ from site_builder.bibtex_in import author_list, read_bib
 from site_builder.migrate import jekyll, jekyll_items
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ACADEMICPAGES_LINKS, ACADEMICPAGES_PAPER_KEYS, ACADEMICPAGES_SOCIALS
-from site_builder.migrate.plan import Item, Migration, name_variants
+from site_builder.migrate.plan import Item, Migration, file_slug, name_variants
 from site_builder.migrate.source import (OldFile, Unreadable, as_date, dated_name, line_of, load_data_file,
                                          markdown_files, read_old_text, text_of)
-from site_builder.safety import safe_slug
 
 _CATEGORY_TYPES = {"books": "book", "manuscripts": "article", "conferences": "inproceedings"}
 _BOILERPLATE = re.compile(r"^\s*(\[Download (paper|slides) here\]\(.*?\)|Recommended citation:.*|"
@@ -132,7 +131,7 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         body = re.sub(r"^\s*Abstract:\s*", "", body)
         if not body:
             body = jekyll_items.clean(old.meta.get("excerpt"))
-        item = Item("papers", safe_slug(path.stem) or "paper", meta, body, migration.relative(path), depth=2,
+        item = Item("papers", file_slug(path.stem) or "paper", meta, body, migration.relative(path), depth=2,
                     body_line=old.body_line)
         migration.add(item, "papers")
         item.address = f"papers/{item.slug}/"

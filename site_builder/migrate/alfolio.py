@@ -11,10 +11,9 @@ from site_builder.bibtex_in import bib_papers, read_bib
 from site_builder.migrate import jekyll, jekyll_items
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ALFOLIO_SOCIALS
-from site_builder.migrate.plan import Item, Migration, dump_yaml, name_variants
+from site_builder.migrate.plan import Item, Migration, dump_yaml, file_slug, name_variants
 from site_builder.migrate.source import (OldFile, Unreadable, as_date, is_false, is_true, line_of,
                                          load_data_file, markdown_files, read_old_text, text_of)
-from site_builder.safety import safe_slug
 
 _OWN_COLLECTIONS = {"news", "projects", "posts", "talks", "teachings", "teaching"}
 
@@ -207,7 +206,7 @@ def _news(migration: Migration) -> None:
         title = text_of(old.meta.get("title"))
         if title and not is_true(old.meta.get("inline")):
             body = f"**{title}**\n\n{body}" if body else f"**{title}**"
-        item = Item("news", safe_slug(path.stem) or "news", {"date": date}, body, migration.relative(path),
+        item = Item("news", file_slug(path.stem) or "news", {"date": date}, body, migration.relative(path),
                     depth=0, body_line=old.body_line)
         if is_false(old.meta.get("published")):
             migration.unpublished.append(item)
@@ -235,7 +234,7 @@ def _projects(migration: Migration, links: SiteLinks) -> None:
         if redirect:
             meta["links"] = {"website": links.new_address(redirect, 2) or redirect}
         jekyll.report_layout(old, migration)
-        slug = safe_slug(path.stem) or "project"
+        slug = file_slug(path.stem) or "project"
         item = Item("projects", slug, meta, old.body, migration.relative(path), depth=2, body_line=old.body_line)
         migration.add(item, "projects")
         item.address = f"projects/{item.slug}/"

@@ -4,6 +4,7 @@ adapter, check what it gives, write the new site with the one writer, report."""
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -19,9 +20,13 @@ def detect(source: Path) -> str:
     config = source / "_config.yml"
     if config.is_file():
         text = config.read_text(encoding="utf-8", errors="replace")
-        if (source / "_bibliography").is_dir() or "al-folio" in text or "scholar:" in text:
+        if (source / "_bibliography").is_dir():
             return "al-folio"
-        if (source / "_publications").is_dir() or "academicpages" in text.lower() or "author:" in text:
+        if (source / "_publications").is_dir():
+            return "academicpages"
+        if "al-folio" in text or re.search(r"^scholar:", text, re.MULTILINE):
+            return "al-folio"
+        if "academicpages" in text.lower() or re.search(r"^author:", text, re.MULTILINE):
             return "academicpages"
     hugo = [source / "config" / "_default", *(source / f"{n}.{s}" for n in ("hugo", "config")
                                               for s in ("yaml", "yml", "toml"))]

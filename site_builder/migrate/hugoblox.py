@@ -11,10 +11,9 @@ from urllib.parse import urlsplit
 from site_builder.bibtex_in import front_matter, read_bib
 from site_builder.migrate import hugo_site
 from site_builder.migrate.bodies import SiteLinks
-from site_builder.migrate.mappings import HUGO_LINKS, HUGO_PAPER_KEYS, HUGO_TYPES
-from site_builder.migrate.plan import Item, Migration, name_variants
+from site_builder.migrate.mappings import HUGO_ITEM_KEYS, HUGO_LINKS, HUGO_PAPER_KEYS, HUGO_TYPES
+from site_builder.migrate.plan import Item, Migration, file_slug, name_variants
 from site_builder.migrate.source import OldFile, Unreadable, as_date, is_true, read_old, text_of
-from site_builder.safety import safe_slug
 
 SECTIONS = {  # old section folder -> new content folder
     "publication": "papers", "publications": "papers",
@@ -23,9 +22,6 @@ SECTIONS = {  # old section folder -> new content folder
     "project": "projects", "projects": "projects",
     "teaching": "teaching", "courses": "teaching",
 }
-_ITEM_KEYS = ("lastmod", "title", "date", "event_start", "publishDate", "summary", "Summary", "event", "event_name",
-              "address", "location", "abstract", "tags", "links", "image", "draft", "lastmod", "all_day",
-              "date_end", "event_end", "featured", "publishdate", "event_start", "categories", "subtitle", "projects", "slides", *HUGO_LINKS)
 _BIB_EXTRAS = ("volume", "issue", "pages", "publisher", "month", "bibtex_type", "bibtex_key", "note")
 _EMPHASIS = re.compile(r"^\s*(?:In\s+)?[*_]+(.*?)[*_]+\s*$|^\s*In\s+(.*)$")
 
@@ -85,7 +81,7 @@ def _root_pages(migration: Migration, content: Path, links: SiteLinks) -> None:
             migration.leave(path, old.line_of("sections"), f"page built from blocks ({', '.join(blocks)}): "
                             "site-builder generates its home page, and the CV comes from cv.yaml")
         elif path.name != "_index.md" and old.body.strip():
-            slug = safe_slug(path.stem) or "page"
+            slug = file_slug(path.stem) or "page"
             item = Item("pages", slug, {"title": text_of(old.meta.get("title")) or path.stem}, old.body,
                         migration.relative(path), depth=1, body_line=old.body_line)
             migration.add(item, "pages")
@@ -108,7 +104,7 @@ def _pages_of(folder: Path) -> list[tuple[Path, Path | None]]:
 
 def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: Migration, links: SiteLinks,
           usernames: dict[str, str]) -> None:
-    slug = safe_slug(bundle.name if bundle else index.stem) or kind
+    slug = file_slug(bundle.name if bundle else index.stem) or kind
     files = _bundle_files(bundle, kind, slug, migration) if bundle else {}
     meta: dict[str, Any] = {"title": text_of(old.meta.get("title")) or slug}
     date = as_date(old.meta.get("date") or old.meta.get("event_start") or old.meta.get("publishDate"))
@@ -135,7 +131,7 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
             meta["location"] = ", ".join(dict.fromkeys(p for p in place if p))
     if kind != "papers":
         for key in old.meta:
-            if key.lower() not in _ITEM_KEYS and old.meta[key] not in (None, "", [], {}, False):
+            if key.lower() not in HUGO_ITEM_KEYS and old.meta[key] not in (None, "", [], {}, False):
                 migration.leave(index, old.line_of(key), f"field '{key}' has no counterpart; not carried over")
         item_links = _links(old, files, links)
         if item_links:
@@ -210,7 +206,7 @@ def _paper(old: OldFile, bundle: Path | None, migration: Migration, usernames: d
     tags = [text_of(t) for t in old.meta.get("tags") or [] if text_of(t)]
     if tags:
         meta["tags"] = tags
-    files = {p.name: f"files/papers/{safe_slug(bundle.name)}/{p.name}" for p in bundle.iterdir()} if bundle else {}
+    files = {p.name: f"files/papers/{file_slug(bundle.name)}/{p.name}" for p in bundle.iterdir()} if bundle else {}
     paper_links = _links(old, files, SiteLinks())
     if paper_links:
         meta["links"] = paper_links

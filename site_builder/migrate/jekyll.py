@@ -10,11 +10,10 @@ from typing import Any, Callable
 
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import JEKYLL_LEFT, OWN_ADDRESSES
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Item, Migration, file_slug
 from site_builder.migrate.source import (OldFile, Unreadable, as_datetime, dated_name, is_false,
                                          line_of, load_data_file, markdown_files, read_old, read_old_text,
                                          text_of)
-from site_builder.safety import safe_slug
 
 STANDARD_LAYOUTS = ("default", "page", "post", "about", "archive", "single", "talk", "distill-free",
                     "bib", "cv", "splash", "none", None)
@@ -113,7 +112,7 @@ def posts(migration: Migration, links: SiteLinks, config: dict[str, Any]) -> Non
             if date is None:
                 migration.leave(path, None, "post without a date (neither in its name nor its front matter)")
                 continue
-            slug = safe_slug(name) or "post"
+            slug = file_slug(name) or "post"
             meta: dict[str, Any] = {"title": text_of(old.meta.get("title")) or name.replace("-", " ")}
             meta["date"] = date
             tags = old.meta.get("tags") or []
@@ -133,6 +132,7 @@ def posts(migration: Migration, links: SiteLinks, config: dict[str, Any]) -> Non
             migration.add(item, "posts")
             item.address = f"blog/{item.slug}/"
             links.posts[path.stem] = item.address
+            links.pages.setdefault("blog/", "blog/")
             for address in _post_addresses(permalink, old, date, name, categories):
                 links.pages.setdefault(address, item.address)
 
@@ -162,7 +162,7 @@ def pages(migration: Migration, links: SiteLinks, files: list[Path], structured_
         if old is None:
             continue
         permalink = text_of(old.meta.get("permalink")).strip("/")
-        slug = safe_slug(permalink.split("/")[-1].removesuffix(".html") if permalink else path.stem)
+        slug = file_slug(permalink.split("/")[-1].removesuffix(".html") if permalink else path.stem)
         layout = text_of(old.meta.get("layout"))
         if text_of(old.meta.get("permalink")) == "/" or (path.stem in ("about", "index") and not permalink):
             home_found(old)

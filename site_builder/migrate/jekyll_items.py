@@ -12,9 +12,8 @@ from typing import Any
 from site_builder.migrate import jekyll
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import COMMON_FIELDS, TALK_FIELDS, TEACHING_FIELDS
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Item, Migration, file_slug
 from site_builder.migrate.source import OldFile, as_date, dated_name, markdown_files, text_of
-from site_builder.safety import safe_slug
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -110,7 +109,7 @@ def _dated(old: OldFile, path: Path, migration: Migration) -> dict[str, Any] | N
 def _add(migration: Migration, links: SiteLinks, folder: str, path: Path, old: OldFile,
          meta: dict[str, Any]) -> None:
     jekyll.report_layout(old, migration)
-    item = Item(folder, safe_slug(path.stem) or folder, meta, old.body, migration.relative(path), depth=2,
+    item = Item(folder, file_slug(path.stem) or folder, meta, old.body, migration.relative(path), depth=2,
                 body_line=old.body_line)
     migration.add(item, folder)
     item.address = f"{folder}/{item.slug}/"

@@ -71,6 +71,10 @@ HUGO_TYPES = {
     "chapter": "incollection", "book": "book", "report": "techreport", "thesis": "phdthesis",
     "patent": "misc", "manuscript": "unpublished",
 }
+# Fields of talks, posts and projects that are mapped, or only about the old theme's layout (lower case)
+HUGO_ITEM_KEYS = ("title", "date", "event_start", "event_end", "date_end", "publishdate", "lastmod", "summary",
+                  "event", "event_name", "address", "location", "abstract", "tags", "links", "image", "draft",
+                  "all_day", "featured", "categories", "subtitle", "projects", "slides", *HUGO_LINKS)
 HUGO_PAPER_KEYS = ("title", "authors", "author_notes", "date", "publishDate", "publication",
                    "publication_short", "abstract", "summary", "featured", "links", "doi", "image",
                    "publication_types", "tags", "draft", "categories", "projects", "slides", "hugoblox",

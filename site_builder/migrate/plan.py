@@ -4,11 +4,14 @@ writes it and the report describes it. Nothing here touches a file."""
 from __future__ import annotations
 
 import collections
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from site_builder.safety import safe_slug
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter, as `import` uses
 
@@ -103,3 +106,11 @@ def dump_yaml(data: Any) -> str:
     """YAML as PyYAML's safe dumper writes it: keys in the given order, Unicode as it is."""
     return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
+
+
+def file_slug(name: str) -> str:
+    """A new file's name from an old one: kept when site-builder takes it as it is (lower-case
+    letters, digits, '-' and '_'), else made safe ('MLSG' -> 'mlsg', 'My Post' -> 'my-post')."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,199}", name):
+        return name
+    return safe_slug(name)
