@@ -265,3 +265,56 @@ def test_the_before_and_after_examples_of_the_docs_are_what_migrate_writes(secti
     assert main(["migrate", str(old), "--into", str(new)]) == 0
     for name, body in expected.items():
         assert (new / name).read_text(encoding="utf-8") == body, name
+
+
+def _write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return root
+
+
+def test_broken_old_files_are_listed_with_their_line_and_links_out_of_the_site_not_followed(tmp_path, capsys):
+    old = _write(tmp_path / "old", {
+        "_config.yml": 'title: "X"\nauthor:\n  name: Ada Lovelace\n  github: [oops\n',
+        "_publications/p.md": b'\xef\xbb\xbf---\r\ntitle: "P"\r\ndate: 2020-01-01\r\nvenue: V\r\n'
+                              b'citation: "Lovelace, A. (2020). P."\r\n---\r\nThe abstract.\r\n',
+        "_posts/2020-1-2-off.md": "<!--\n---\ntitle: off\n---\n-->\n",
+        "_posts/2020-01-03-bad.md": "---\ntitle: [broken\n---\nx\n",
+        "_posts/.DS_Store": b"\x00\x01",
+        "_posts/2019-6-4-fine.md": "---\ntitle: Fine\n---\nA post.\n",
+    })
+    _write(tmp_path, {"outside/secret.txt": "secret"})
+    (old / "files").mkdir()
+    (old / "files" / "s.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    assert main(["migrate", str(old), "--into", str(tmp_path / "new")]) == 0
+    report = (tmp_path / "new/MIGRATION.md").read_text(encoding="utf-8")
+    for line in ("`_config.yml:4`: _config.yml cannot be read (invalid YAML", "`_posts/2020-01-03-bad.md:2`: not "
+                 "carried over: invalid YAML", "`_posts/2020-1-2-off.md:1`: not carried over: the front matter is "
+                 "wrapped in '<!-- -->'", "`files/s.txt`: a link to a file outside the old site"):
+        assert line in report, line
+    assert not (tmp_path / "new/content/files/s.txt").exists()
+    paper = read_source(tmp_path / "new/content/papers/p.md")
+    assert paper.meta["authors"] == ["A. Lovelace"] and paper.body.strip() == "The abstract."
+    assert read_source(tmp_path / "new/content/posts/fine.md").meta["date"].isoformat() == "2019-06-04"
+    report = build(tmp_path / "new/content", tmp_path / "new/output")
+    assert report.papers == 1
+
+
+def test_hugo_config_in_toml_and_toml_front_matter(tmp_path):
+    old = _write(tmp_path / "old", {
+        "config.toml": 'title = "Ada"\nbaseURL = "https://ada.example.org/"\n[params]\n'
+                       '  google_analytics = "UA-1"\n',
+        "content/authors/admin/_index.md": "+++\ntitle = \"Ada Lovelace\"\nrole = \"Analyst\"\n+++\nHello.\n",
+        "content/publication/note.md": "+++\ntitle = \"A Note\"\ndate = 2013-07-01T00:00:00Z\nauthors = "
+                                       "[\"admin\", \"C. Babbage\"]\npublication = \"_Engines_\"\n+++\n",
+    })
+    assert main(["migrate", str(old), "--into", str(tmp_path / "new")]) == 0
+    site = yaml.safe_load((tmp_path / "new/content/site.yaml").read_text(encoding="utf-8"))
+    assert site["title"] == "Ada" and site["url"] == "https://ada.example.org/"
+    assert site["owner"]["name"] == "Ada Lovelace" and site["affiliation"] == "Analyst"
+    paper = read_source(tmp_path / "new/content/papers/note.md").meta
+    assert paper["authors"] == ["Ada Lovelace", "C. Babbage"] and paper["venue"] == "Engines"
+    assert paper["year"] == 2013
+    assert "`config.toml:4`: Google Analytics ID" in (tmp_path / "new/MIGRATION.md").read_text(encoding="utf-8")

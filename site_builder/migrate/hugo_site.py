@@ -36,6 +36,7 @@ def read_config(migration: Migration) -> dict[str, Any]:
             continue
         if not isinstance(data, dict):
             continue
+        _left_behind(path, data, migration)
         stem = path.stem
         if stem == "params":
             merged["params"].update(data)
@@ -45,7 +46,6 @@ def read_config(migration: Migration) -> dict[str, Any]:
             merged["menus"].update(data.pop("menu", None) or data.pop("menus", None) or {})
             merged["params"].update(data.pop("params", None) or {})
             merged.update(data)
-        _left_behind(path, data, migration)
     return merged
 
 
@@ -112,8 +112,8 @@ def owner(migration: Migration, files: dict[str, str]) -> dict[str, str]:
     if text_of(old.meta.get("bio")) and "description" not in site:
         site["description"] = text_of(old.meta.get("bio"))
     avatar = next((p for p in sorted(folder.glob("avatar.*"))), None)
-    if avatar:
-        site["photo"] = migration.copy(avatar, f"files/{avatar.name}", "profile photo")
+    if avatar and migration.copy(avatar, f"files/{avatar.name}", "profile photo"):
+        site["photo"] = f"files/{avatar.name}"
     _profiles(old.meta, index_path(folder), migration)
     body = old.body.strip()
     if body:

@@ -36,7 +36,9 @@ def read_hugoblox(migration: Migration) -> SiteLinks:
     for path in sorted(static.rglob("*")) if static.is_dir() else []:
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(static).parts):
             relative = path.relative_to(static).as_posix()
-            links.files[relative] = migration.copy(path, f"files/{relative}", "files")
+            new = migration.copy(path, f"files/{relative}", "files")
+            if new:
+                links.files[relative] = new
     usernames = hugo_site.owner(migration, links.files)
     variants = name_variants(migration.site["owner"]["name"])
     if variants:
@@ -162,7 +164,9 @@ def _bundle_files(bundle: Path, kind: str, slug: str, migration: Migration) -> d
     found = {}
     for path in sorted(bundle.iterdir()):
         if path.is_file() and path.suffix.lower() not in (".md", ".bib") and not path.name.startswith("."):
-            found[path.name] = migration.copy(path, f"files/{kind}/{slug}/{path.name}", "page-bundle files")
+            new = migration.copy(path, f"files/{kind}/{slug}/{path.name}", "page-bundle files")
+            if new:
+                found[path.name] = new
     return found
 
 

@@ -239,4 +239,5 @@ def copy_tree(migration: Migration, links: SiteLinks, folder: str, target: str, 
         if path.is_file() and not any(p.startswith(".") for p in path.relative_to(root).parts):
             relative = path.relative_to(root).as_posix()
             new = migration.copy(path, f"{target}/{relative}", label)
-            links.files[f"{folder}/{relative}"] = new
+            if new:
+                links.files[f"{folder}/{relative}"] = new

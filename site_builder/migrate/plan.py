@@ -78,7 +78,11 @@ class Migration:
         self.carried[label] += 1
 
     def copy(self, old: Path, target: str, label: str | None = None) -> str:
-        """Copy an old file to content/<target>; returns target."""
+        """Copy an old file to content/<target>; returns target ('' when not copied: a symbolic
+        link that leads out of the old site is not followed but reported)."""
+        if not old.resolve().is_relative_to(self.source.resolve()):
+            self.leave(old, None, "a link to a file outside the old site: not copied")
+            return ""
         if target not in self.copies:
             self.copies[target] = old
             if label:

@@ -84,7 +84,7 @@ def load_data(text: str, kind: str, first_line: int = 1) -> Any:
     try:
         return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         raise Unreadable(line, f"invalid YAML: {problem}") from None
