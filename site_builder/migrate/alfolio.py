@@ -3,6 +3,7 @@ _data/socials.yml, _data/cv.yml or assets/json/resume.json, and the assets they 
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 from typing import Any
@@ -87,6 +88,12 @@ def _papers(migration: Migration) -> None:
         migration.copy(path, path.name)
         migration.carried["papers"] += len(papers)
         _local_files(migration, entries)
+        unshown = collections.Counter(name for paper in papers for name in paper.unmapped
+                                      if name not in _SHOWN_BY_THE_PAPER_PIPELINE)
+        if unshown:
+            listed = ", ".join(f"{name} ({count})" for name, count in sorted(unshown.items()))
+            migration.leave(path, None, f"BibTeX fields kept in the BibTeX export but not shown on the pages: "
+                            f"{listed}")
         for problem in problems + skipped:
             place, _, what = problem.partition(": ")
             migration.leave(path, int(place.rsplit(":", 1)[1]) if place.rsplit(":", 1)[-1].isdigit() else None,
@@ -96,6 +103,9 @@ def _papers(migration: Migration) -> None:
                           "(files/img/publication_preview/), PDFs (files/pdf/), abbr, award, selected come from it")
 
 
+# al-folio fields the paper pipeline handles from a .bib file besides those bibtex_in maps (bibtex_show:
+# site-builder always offers the BibTeX)
+_SHOWN_BY_THE_PAPER_PIPELINE = {"preview", "additional_info", "bibtex_show"}  # i14b reads the first two
 _LOCAL_FIELDS = {"pdf": "assets/pdf", "supp": "assets/pdf", "poster": "assets/pdf", "slides": "assets/pdf",
                  "html": "assets/html", "preview": "assets/img/publication_preview"}
 
