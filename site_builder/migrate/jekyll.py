@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from site_builder.migrate.bodies import SiteLinks
-from site_builder.migrate.mappings import JEKYLL_LEFT, OWN_ADDRESSES
+from site_builder.migrate.mappings import IGNORED_FIELDS, JEKYLL_LEFT, OWN_ADDRESSES, PAGE_FIELDS, POST_FIELDS
 from site_builder.migrate.plan import Item, Migration, file_slug
 from site_builder.migrate.source import (OldFile, Unreadable, as_datetime, dated_name, is_false,
                                          line_of, load_data_file, markdown_files, read_old, read_old_text,
@@ -96,6 +96,14 @@ def report_layout(old: OldFile, migration: Migration) -> None:
                         "over, the layout's own design is not")
 
 
+def report_fields(old: OldFile, migration: Migration, used: tuple[str, ...]) -> None:
+    """One line for the front-matter fields of a file that nothing reads any more."""
+    left = [key for key, value in old.meta.items()
+            if key not in used and key not in IGNORED_FIELDS and value not in (None, "", [], {}, False)]
+    if left:
+        migration.leave(old.path, old.line_of(left[0]), f"fields not carried over: {', '.join(map(str, left))}")
+
+
 def posts(migration: Migration, links: SiteLinks, config: dict[str, Any]) -> None:
     """_posts/ and _drafts/ to posts (Jekyll's 'published: false' becomes 'draft: true')."""
     permalink = text_of(config.get("permalink")) or "/:categories/:year/:month/:day/:title:output_ext"
@@ -126,7 +134,11 @@ def posts(migration: Migration, links: SiteLinks, config: dict[str, Any]) -> Non
                 meta["summary"] = summary
             if draft or is_false(old.meta.get("published")):
                 meta["draft"] = True
+            image = text_of(old.meta.get("thumbnail") or old.meta.get("image"))
+            if image:
+                meta["image"] = links.new_address(image, 2) or image
             report_layout(old, migration)
+            report_fields(old, migration, POST_FIELDS)
             item = Item("posts", slug, meta, old.body, migration.relative(path), depth=2,
                         body_line=old.body_line)
             migration.add(item, "posts")
@@ -194,6 +206,7 @@ def pages(migration: Migration, links: SiteLinks, files: list[Path], structured_
         if isinstance(old.meta.get("nav_order"), int):
             meta["nav_order"] = old.meta["nav_order"]
         report_layout(old, migration)
+        report_fields(old, migration, PAGE_FIELDS)
         item = Item("pages", slug, meta, old.body, migration.relative(path), depth=1, body_line=old.body_line)
         migration.add(item, "pages")
         item.address = f"{item.slug}/"

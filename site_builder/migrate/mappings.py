@@ -8,6 +8,16 @@ a key that is in none of them and matters to a visitor is listed in the migratio
 OWN_ADDRESSES = ("publications", "papers", "assets", "news", "blog", "posts", "talks", "projects",
                  "teaching", "cv", "files", "resume", "portfolio", "year-archive", "software")
 
+# Jekyll front matter read for posts and pages; IGNORED_FIELDS only steer the old site's layout or
+# URLs (handled by the link map) and need no mention in the report.
+POST_FIELDS = ("title", "date", "tags", "categories", "description", "excerpt", "summary", "published",
+               "thumbnail", "image")
+PAGE_FIELDS = ("title", "nav_order", "permalink", "dropdown", "redirect", "profile", "subtitle")
+IGNORED_FIELDS = ("layout", "permalink", "redirect_from", "nav", "author_profile", "sitemap", "collection",
+                  "last_modified_at", "toc", "related_posts", "share", "read_time", "comments", "giscus_comments",
+                  "disqus_comments", "pretty_table", "math", "mathjax", "_styles", "featured", "inline",
+                  "horizontal", "display_categories", "news", "selected_papers", "social", "lang")
+
 # Profile links: old key -> (site.yaml profiles kind, how to make the value from the old one)
 ALFOLIO_SOCIALS = {
     "email": ("email", "{}"),
