@@ -318,3 +318,22 @@ def test_hugo_config_in_toml_and_toml_front_matter(tmp_path):
     assert paper["authors"] == ["Ada Lovelace", "C. Babbage"] and paper["venue"] == "Engines"
     assert paper["year"] == 2013
     assert "`config.toml:4`: Google Analytics ID" in (tmp_path / "new/MIGRATION.md").read_text(encoding="utf-8")
+
+
+def test_academicpages_bib_beside_gives_authors_and_a_paper_is_published_once(tmp_path, capsys):
+    old = _write(tmp_path / "old", {
+        "_config.yml": "title: Ada\nauthor:\n  name: Ada Lovelace\n",
+        "_publications/2020-note.md": "---\ntitle: 'A Note'\ndate: 2020-03-01\nvenue: V\n---\nAbstract.\n",
+        "_publications/2020-note.bib": "@article{n, title={A Note}, author={Lovelace, Ada and Babbage, Charles},"
+                                       " journal={V}, year={2020}}\n",
+        "_publications/2020-note-again.md": "---\ntitle: 'A note'\ndate: 2020-05-01\nvenue: V\n---\nAgain.\n",
+        "files/bibtex1.bib": "@misc{x, title={Other}, year={2001}}\n",
+    })
+    assert main(["migrate", str(old), "--into", str(tmp_path / "new")]) == 0
+    assert [p.name for p in (tmp_path / "new/content/papers").iterdir()] == ["2020-note.md"]
+    assert read_source(tmp_path / "new/content/papers/2020-note.md").meta["authors"] == ["Ada Lovelace",
+                                                                                          "Charles Babbage"]
+    report = (tmp_path / "new/MIGRATION.md").read_text(encoding="utf-8")
+    assert "`_publications/2020-note-again.md`: the same paper as _publications/2020-note.md" in report
+    assert "`files/bibtex1.bib`: a .bib file: not copied" in report
+    assert build(tmp_path / "new/content", tmp_path / "new/output").papers == 1

@@ -93,7 +93,10 @@ def _author(migration: Migration, author: dict[str, Any], links: SiteLinks) -> N
 
 def _publications(migration: Migration, links: SiteLinks) -> None:
     seen: dict[tuple[str, int], str] = {}
-    for path in markdown_files(migration.source / "_publications"):
+    # Of two files for the same paper, the one with a .bib beside it (authors) is kept.
+    files = sorted(markdown_files(migration.source / "_publications"),
+                   key=lambda p: (not p.with_suffix(".bib").is_file(), p))
+    for path in files:
         old = jekyll.read_or_report(path, migration)
         if old is None:
             continue
@@ -117,8 +120,11 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         paper_links = {}
         for field, label in ACADEMICPAGES_LINKS.items():
             url = jekyll_items.clean(old.meta.get(field))
+            new = links.new_address(url, 2) if url else None
+            if label == "bibtex" and new == "":
+                continue  # the old site's own .bib file: the paper page has its BibTeX
             if url:
-                paper_links[label] = links.new_address(url, 2) or url
+                paper_links[label] = new or url
         if paper_links:
             meta["links"] = paper_links
         category = text_of(old.meta.get("category"))

@@ -83,6 +83,10 @@ class Migration:
         if not old.resolve().is_relative_to(self.source.resolve()):
             self.leave(old, None, "a link to a file outside the old site: not copied")
             return ""
+        if target.startswith("files/") and target.lower().endswith(".bib"):
+            self.leave(old, None, "a .bib file: not copied into content/, where it would be read as papers "
+                       "(each paper page offers its own BibTeX)")
+            return ""
         if target not in self.copies:
             self.copies[target] = old
             if label:
