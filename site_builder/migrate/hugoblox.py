@@ -4,6 +4,7 @@ projects, the owner's profile, config in YAML or TOML, and static/ and bundle fi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -123,6 +124,11 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
     summary = text_of(old.meta.get("summary") or old.meta.get("Summary"))
     if kind in ("posts", "projects") and summary:
         meta["summary"] = summary
+    if kind == "talks" and summary:  # 'Conference Poster', 'Invited Lecture': the kind of talk
+        if len(summary.split()) <= 4:
+            meta["kind"] = summary.lower()
+        else:
+            old = replace(old, body=f"{summary}\n\n{old.body}")
     if kind == "talks":
         event = text_of(old.meta.get("event") or old.meta.get("event_name"))
         if event:
