@@ -203,11 +203,15 @@ def test_liquid_is_translated_or_reported_with_its_line(tmp_path, capsys):
     assert paper["links"] == {"pdf": "files/note.pdf"}
 
 
-def test_target_inside_the_old_site_is_refused(tmp_path, capsys):
+def test_a_target_inside_the_old_site_and_a_folder_of_another_kind_are_refused(tmp_path, capsys):
     old = _tiny_jekyll(tmp_path / "old")
     assert main(["migrate", str(old), "--into", str(old / "new")]) == 1
     assert "cannot be inside the old one" in capsys.readouterr().err
     assert not (old / "new").exists()
+    (tmp_path / "plain").mkdir()
+    assert main(["migrate", str(tmp_path / "plain"), "--into", str(tmp_path / "new")]) == 1
+    assert "not an al-folio, academicpages or Hugo Blox site" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
 
 
 @pytest.mark.parametrize("citation, authors", [
