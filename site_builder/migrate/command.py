@@ -10,7 +10,7 @@ from typing import Callable
 
 from site_builder.errors import ContentError, SiteError
 from site_builder.migrate.bodies import SiteLinks, convert_body, has_html
-from site_builder.migrate.plan import Item, Migration
+from site_builder.migrate.plan import Migration
 from site_builder.migrate.report import report_markdown, summary_line
 from site_builder.migrate.writer import MANIFEST, write_migration
 
@@ -130,6 +130,3 @@ def _check_profiles(migration: Migration) -> None:
             migration.carried["social links"] -= 1
             migration.leave(migration.source, None, f"social link {kind}: {value}: {problems[0]}")
 
-
-def item_count(migration: Migration, folder: str) -> int:
-    return sum(1 for item in migration.items if isinstance(item, Item) and item.folder == folder)

@@ -112,7 +112,7 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
     meta: dict[str, Any] = {"title": text_of(old.meta.get("title")) or slug}
     date = as_date(old.meta.get("date") or old.meta.get("event_start") or old.meta.get("publishDate"))
     if kind == "papers":
-        meta.update(_paper(old, bundle, migration, usernames, date, index))
+        meta.update(_paper(old, files, migration, usernames, date, links))
         if "year" not in meta:
             migration.leave(index, None, "publication without a date: not carried over")
             return
@@ -148,6 +148,10 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
         if tags:
             meta["tags"] = tags
     image = next((new for name, new in files.items() if name.startswith("featured.")), "")
+    picture = old.meta.get("image") if isinstance(old.meta.get("image"), dict) else {}
+    media = migration.source / "assets" / "media" / text_of(picture.get("filename"))
+    if not image and text_of(picture.get("filename")) and media.is_file():
+        image = migration.copy(media, f"files/media/{media.name}", "images")
     if image and kind in ("papers", "posts", "projects"):
         meta["image"] = image
     body = old.body
@@ -176,8 +180,11 @@ def _bundle_files(bundle: Path, kind: str, slug: str, migration: Migration) -> d
     return found
 
 
-def _paper(old: OldFile, bundle: Path | None, migration: Migration, usernames: dict[str, str], date,
-           index: Path) -> dict[str, Any]:
+def _paper(old: OldFile, files: dict[str, str], migration: Migration, usernames: dict[str, str], date,
+           links: SiteLinks) -> dict[str, Any]:
+    """A publication's fields; `files`: its bundle's files (name -> new path)."""
+    index = old.path
+    bundle = index.parent if index.name == "index.md" else None
     meta: dict[str, Any] = {}
     bib = _cite_bib(bundle, migration) if bundle else {}
     authors = _authors(old.meta.get("authors"), old.meta.get("author_notes"), usernames)
@@ -216,8 +223,7 @@ def _paper(old: OldFile, bundle: Path | None, migration: Migration, usernames: d
     tags = [text_of(t) for t in old.meta.get("tags") or [] if text_of(t)]
     if tags:
         meta["tags"] = tags
-    files = {p.name: f"files/papers/{file_slug(bundle.name)}/{p.name}" for p in bundle.iterdir()} if bundle else {}
-    paper_links = _links(old, files, SiteLinks())
+    paper_links = _links(old, files, links)
     if paper_links:
         meta["links"] = paper_links
     for key in _BIB_EXTRAS:
