@@ -219,6 +219,9 @@ def test_a_target_inside_the_old_site_and_a_folder_of_another_kind_are_refused(t
     ("H Fargier, PF Gimenez, J Mengin - Journal of Universal Computer Science, 2020", ["H Fargier", "PF Gimenez", "J Mengin"]),
     ("Maxime Lanvin, Yufei Han, et al.. Towards Understanding Alerts.", ["Maxime Lanvin", "Yufei Han", "others"]),
     ("Totel, É., & Mé, L. (2022). Detecting APT.", ["É. Totel", "L. Mé"]),
+    ("Gimenez, Pierre-François & Mengin, Jérôme. (2023). Conditionally", ["Pierre-François Gimenez", "Jérôme Mengin"]),
+    ("Fabien Charmet, Harry Tanuwidjaja (2022). Explainable", ["Fabien Charmet", "Harry Tanuwidjaja"]),
+    ("Your Name, You. (2009). &quot;Paper Title Number 1.&quot;", ["You Your Name"]),
 ])
 def test_authors_come_from_the_citation_text(citation, authors):
     from site_builder.migrate.academicpages import citation_authors
@@ -341,3 +344,33 @@ def test_academicpages_bib_beside_gives_authors_and_a_paper_is_published_once(tm
     assert "`_publications/2020-note-again.md`: the same paper as _publications/2020-note.md" in report
     assert "`files/bibtex1.bib`: a .bib file: not copied" in report
     assert build(tmp_path / "new/content", tmp_path / "new/output").papers == 1
+
+
+CORPUS = SITES.parent
+
+
+@pytest.mark.parametrize("kind", ["academicpages", "hugoblox"])
+def test_single_real_publication_files_migrate_and_build(kind, tmp_path, capsys):
+    """The corpus's lone publication files (upstream demos and users' own), each in a minimal site."""
+    folder = CORPUS / kind
+    _needs(folder)
+    old = tmp_path / "old"
+    if kind == "academicpages":
+        _write(old, {"_config.yml": "title: T\nauthor:\n  name: Pin Shuai\n"})
+        for path in sorted(folder.glob("*.md")):
+            _write(old, {f"_publications/{path.name}": path.read_bytes()})
+    else:
+        _write(old, {"hugo.yaml": "title: T\nbaseURL: https://t.example.org/\n",
+                     "content/authors/admin/_index.md": "---\ntitle: Chris Muir\n---\n"})
+        for bundle in sorted(p for p in folder.iterdir() if p.is_dir()):
+            for path in bundle.iterdir():
+                _write(old, {f"content/publication/{bundle.name}/{path.name}": path.read_bytes()})
+    assert main(["migrate", str(old), "--into", str(tmp_path / "new")]) == 0
+    papers = sorted((tmp_path / "new/content/papers").glob("*.md"))
+    expected = len(list(folder.glob("*.md"))) if kind == "academicpages" else len(list(folder.iterdir()))
+    assert len(papers) == expected
+    report = build(tmp_path / "new/content", tmp_path / "new/output")
+    assert report.papers == expected
+    for path in papers:
+        meta = read_source(path).meta
+        assert meta["authors"] and meta["venue"] and meta["year"], path.name

@@ -177,10 +177,11 @@ def citation_authors(citation: str) -> list[str]:
     if apa:
         return apa
     pairs = [p.strip().rstrip(".") for p in re.split(r"\s*(?:&|\band\b|;)\s*", apa_head.strip()) if p.strip()]
-    if len(pairs) > 1 and all(p.count(",") == 1 for p in pairs):  # 'Last, First & Other, Name. (2023)'
+    if apa_head != citation and pairs and all(p.count(",") == 1 and len(p.split(",")[1].split()) == 1
+                                              for p in pairs):  # 'Last, First & Other, Name. (2023)'
         return [" ".join(reversed([x.strip() for x in p.split(",")])) for p in pairs]
     words = []
-    for word in citation.split():
+    for word in apa_head.split():  # the whole citation when it has no '(2023)'
         if word in ("-", "–", "—"):
             break
         words.append(word)
