@@ -10,12 +10,11 @@ from typing import Any
 from site_builder.bibtex_in import author_list, read_bib
 from site_builder.migrate import jekyll, jekyll_items
 from site_builder.migrate.bodies import SiteLinks
-from site_builder.migrate.mappings import ACADEMICPAGES_LINKS, ACADEMICPAGES_PAPER_KEYS, ACADEMICPAGES_SOCIALS
+from site_builder.migrate.mappings import ACADEMICPAGES_CATEGORIES, ACADEMICPAGES_LINKS, ACADEMICPAGES_PAPER_KEYS, ACADEMICPAGES_SOCIALS
 from site_builder.migrate.plan import Item, Migration, file_slug, name_variants
 from site_builder.migrate.source import (OldFile, Unreadable, as_date, dated_name, line_of, load_data_file,
                                          markdown_files, read_old_text, text_of)
 
-_CATEGORY_TYPES = {"books": "book", "manuscripts": "article", "conferences": "inproceedings"}
 _BOILERPLATE = re.compile(r"^\s*(\[Download (paper|slides) here\]\(.*?\)|Recommended citation:.*|"
                           r"\[Access paper here\]\(.*?\)\{:target=\"_blank\"\})\s*$", re.MULTILINE | re.IGNORECASE)
 _APA_NAME = re.compile(r"\s*([^,]+?),\s*((?:[A-ZÀ-ÖØ-Þ][a-z]?\.(?:\s*-?\s*[A-ZÀ-ÖØ-Þ][a-z]?\.)*\s*))(?:,\s*|$|(?=\S))")
@@ -128,8 +127,8 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         if paper_links:
             meta["links"] = paper_links
         category = text_of(old.meta.get("category"))
-        if category in _CATEGORY_TYPES:
-            meta["bibtex_type"] = _CATEGORY_TYPES[category]
+        if category in ACADEMICPAGES_CATEGORIES:
+            meta["bibtex_type"] = ACADEMICPAGES_CATEGORIES[category]
         for field in old.meta:
             if field not in ACADEMICPAGES_PAPER_KEYS:
                 migration.leave(path, old.line_of(field), f"field '{field}' has no counterpart; not carried over")

@@ -11,7 +11,7 @@ from typing import Any
 from site_builder.bibtex_in import bib_papers, read_bib
 from site_builder.migrate import jekyll, jekyll_items
 from site_builder.migrate.bodies import SiteLinks
-from site_builder.migrate.mappings import ALFOLIO_SOCIALS
+from site_builder.migrate.mappings import ALFOLIO_FILE_FIELDS, ALFOLIO_SOCIALS
 from site_builder.migrate.plan import Item, Migration, dump_yaml, file_slug, name_variants
 from site_builder.migrate.source import (OldFile, Unreadable, as_date, is_false, is_true, line_of,
                                          load_data_file, markdown_files, read_old_text, text_of)
@@ -106,14 +106,12 @@ def _papers(migration: Migration) -> None:
 # al-folio fields the paper pipeline handles from a .bib file besides those bibtex_in maps (bibtex_show:
 # site-builder always offers the BibTeX)
 _SHOWN_BY_THE_PAPER_PIPELINE = {"preview", "additional_info", "bibtex_show"}  # i14b reads the first two
-_LOCAL_FIELDS = {"pdf": "assets/pdf", "supp": "assets/pdf", "poster": "assets/pdf", "slides": "assets/pdf",
-                 "html": "assets/html", "preview": "assets/img/publication_preview"}
 
 
 def _local_files(migration: Migration, entries) -> None:
     """Files the entries name that the old site does not have (broken there too) are reported."""
     for entry in entries:
-        for field, folder in _LOCAL_FIELDS.items():
+        for field, folder in ALFOLIO_FILE_FIELDS.items():
             value = entry.get(field).strip("{} ")
             if value and "://" not in value and not (migration.source / folder / value).is_file():
                 migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names "

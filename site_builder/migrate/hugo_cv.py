@@ -7,18 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from site_builder.migrate.mappings import HUGO_CV_AWARDS, HUGO_CV_EDUCATION, HUGO_CV_WORK
 from site_builder.migrate.plan import Migration
 from site_builder.migrate.source import Unreadable, read_old, text_of
-
-# old key -> new entry key, per section (values are copied as text; dates as written)
-EDUCATION = {"course": "degree", "area": "degree", "institution": "institution", "year": "year",
-             "date_start": "start", "date_end": "end", "summary": "description", "description": "description"}
-WORK = {"position": "title", "title": "title", "company_name": "organization", "company": "organization",
-        "company_url": "url", "location": "location", "date_start": "start", "date_end": "end",
-        "summary": "description", "description": "description"}
-AWARDS = {"title": "title", "awarder": "organization", "organization": "organization", "url": "url",
-          "date": "year", "date_start": "start", "date_end": "end", "summary": "description",
-          "description": "description", "certificate_url": "url"}
 
 
 def profile_cv(meta: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -27,9 +18,9 @@ def profile_cv(meta: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     education = meta.get("education")
     if isinstance(education, dict):  # Wowchemy: education: {courses: [...]}
         education = education.get("courses")
-    _add(cv, "education", education, EDUCATION)
-    _add(cv, "positions", meta.get("work") or meta.get("experience"), WORK)
-    _add(cv, "awards", meta.get("awards"), AWARDS)
+    _add(cv, "education", education, HUGO_CV_EDUCATION)
+    _add(cv, "positions", meta.get("work") or meta.get("experience"), HUGO_CV_WORK)
+    _add(cv, "awards", meta.get("awards"), HUGO_CV_AWARDS)
     skills = [{"title": text_of(group.get("name")),
                "description": ", ".join(text_of(i.get("name")) for i in group.get("items") or []
                                         if isinstance(i, dict))}
@@ -45,7 +36,7 @@ def profile_cv(meta: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 def widget_cv(source: Path, cv: dict[str, list[dict[str, Any]]], migration: Migration) -> None:
     """Wowchemy's experience and accomplishments widgets (content/home/*.md), when active."""
-    for name, key, table in (("experience", "positions", WORK), ("accomplishments", "awards", AWARDS)):
+    for name, key, table in (("experience", "positions", HUGO_CV_WORK), ("accomplishments", "awards", HUGO_CV_AWARDS)):
         path = source / "content" / "home" / f"{name}.md"
         if not path.is_file():
             continue

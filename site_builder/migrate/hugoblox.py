@@ -12,17 +12,10 @@ from urllib.parse import urlsplit
 from site_builder.bibtex_in import front_matter, read_bib
 from site_builder.migrate import hugo_site
 from site_builder.migrate.bodies import SiteLinks
-from site_builder.migrate.mappings import HUGO_ITEM_KEYS, HUGO_LINKS, HUGO_PAPER_KEYS, HUGO_TYPES
+from site_builder.migrate.mappings import HUGO_ITEM_KEYS, HUGO_LINKS, HUGO_PAPER_KEYS, HUGO_SECTIONS, HUGO_TYPES
 from site_builder.migrate.plan import Item, Migration, file_slug, name_variants
 from site_builder.migrate.source import OldFile, Unreadable, as_date, is_true, read_old, text_of
 
-SECTIONS = {  # old section folder -> new content folder
-    "publication": "papers", "publications": "papers",
-    "event": "talks", "events": "talks", "talk": "talks", "talks": "talks",
-    "post": "posts", "posts": "posts", "blog": "posts",
-    "project": "projects", "projects": "projects",
-    "teaching": "teaching", "courses": "teaching",
-}
 _BIB_EXTRAS = ("volume", "issue", "pages", "publisher", "month", "bibtex_type", "bibtex_key", "note")
 _EMPHASIS = re.compile(r"^\s*(?:In\s+)?[*_]+(.*?)[*_]+\s*$|^\s*In\s+(.*)$")
 
@@ -46,7 +39,7 @@ def read_hugoblox(migration: Migration) -> SiteLinks:
         migration.site["owner"]["variants"] = variants
     content = migration.source / "content"
     for folder in sorted(p for p in content.iterdir() if p.is_dir()) if content.is_dir() else []:
-        kind = SECTIONS.get(folder.name)
+        kind = HUGO_SECTIONS.get(folder.name)
         if kind is None:
             if folder.name not in ("authors", "home"):
                 count = len(list(folder.rglob("*.md")))

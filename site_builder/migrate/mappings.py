@@ -18,6 +18,10 @@ IGNORED_FIELDS = ("layout", "permalink", "redirect_from", "nav", "author_profile
                   "disqus_comments", "pretty_table", "math", "mathjax", "_styles", "featured", "inline",
                   "horizontal", "display_categories", "news", "selected_papers", "social", "lang")
 
+# al-folio BibTeX fields naming a file of the old site, and the folder they name it in
+ALFOLIO_FILE_FIELDS = {"pdf": "assets/pdf", "supp": "assets/pdf", "poster": "assets/pdf", "slides": "assets/pdf",
+                       "html": "assets/html", "preview": "assets/img/publication_preview"}
+
 # Profile links: old key -> (site.yaml profiles kind, how to make the value from the old one)
 ALFOLIO_SOCIALS = {
     "email": ("email", "{}"),
@@ -54,6 +58,9 @@ HUGO_SOCIAL_ICONS = {
     "mastodon": "mastodon", "brands/mastodon": "mastodon", "dblp": "dblp", "semantic-scholar": "semantic_scholar",
 }
 
+# academicpages publication_category keys -> bibtex_type
+ACADEMICPAGES_CATEGORIES = {"books": "book", "manuscripts": "article", "conferences": "inproceedings"}
+
 # academicpages _publications front matter -> paper link label
 ACADEMICPAGES_LINKS = {"paperurl": "pdf", "slidesurl": "slides", "codeurl": "code", "bibtexurl": "bibtex",
                        "videourl": "video", "posterurl": "poster"}
@@ -68,6 +75,26 @@ TEACHING_FIELDS = {"venue": "institution", "institution": "institution", "locati
                    "type": "kind", "term": "term", "year": "term", "course_id": "kind"}
 COMMON_FIELDS = ("title", "date", "collection", "permalink", "layout", "excerpt", "inline", "published",
                  "redirect_from", "author_profile", "share", "comments", "related", "sitemap")
+
+# Hugo section folder -> content folder
+HUGO_SECTIONS = {
+    "publication": "papers", "publications": "papers",
+    "event": "talks", "events": "talks", "talk": "talks", "talks": "talks",
+    "post": "posts", "posts": "posts", "blog": "posts",
+    "project": "projects", "projects": "projects",
+    "teaching": "teaching", "courses": "teaching",
+}
+
+# Hugo Blox profile (and widget) CV entries: old key -> cv.yaml entry key, per section
+HUGO_CV_EDUCATION = {"course": "degree", "area": "degree", "institution": "institution", "year": "year",
+                     "date_start": "start", "date_end": "end", "summary": "description",
+                     "description": "description"}
+HUGO_CV_WORK = {"position": "title", "title": "title", "company_name": "organization", "company": "organization",
+                "company_url": "url", "location": "location", "date_start": "start", "date_end": "end",
+                "summary": "description", "description": "description"}
+HUGO_CV_AWARDS = {"title": "title", "awarder": "organization", "organization": "organization", "url": "url",
+                  "date": "year", "date_start": "start", "date_end": "end", "summary": "description",
+                  "description": "description", "certificate_url": "url"}
 
 # Hugo Blox url_* -> link label (papers, talks, projects alike)
 HUGO_LINKS = {"url_pdf": "pdf", "url_code": "code", "url_dataset": "data", "url_poster": "poster",
