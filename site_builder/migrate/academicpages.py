@@ -110,6 +110,9 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
             migration.leave(path, None, f"the same paper as {seen[key]}: published once")
             continue
         seen[key] = migration.relative(path)
+        migration.convert("publications: 'date' gave year and date; paperurl, slidesurl, codeurl, bibtexurl "
+                          "became links (pdf, slides, code, bibtex); the body (without the 'Download paper "
+                          "here' and 'Recommended citation' lines) or 'excerpt' became the abstract")
         meta: dict[str, Any] = {"title": title, "authors": _authors(old, path, migration), "year": year}
         if date:
             meta["date"] = date

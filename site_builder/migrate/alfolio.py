@@ -216,6 +216,8 @@ def _news(migration: Migration) -> None:
             body = f"**{title}**\n\n{body}" if body else f"**{title}**"
         item = Item("news", file_slug(path.stem) or "news", {"date": date}, body, migration.relative(path),
                     depth=0, body_line=old.body_line)
+        migration.convert("news: the date kept, its time of day dropped; a news item's 'title' (when not "
+                          "inline) became its first line in bold")
         if is_false(old.meta.get("published")):
             migration.unpublished.append(item)
             migration.convert(f"{item.origin}: 'published: false', kept unpublished in unpublished/news/")

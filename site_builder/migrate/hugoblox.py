@@ -179,6 +179,11 @@ def _paper(old: OldFile, files: dict[str, str], migration: Migration, usernames:
     index = old.path
     bundle = index.parent if index.name == "index.md" else None
     meta: dict[str, Any] = {}
+    migration.convert("publications: 'authors' user names (admin, me) became names, 'Last, First' was turned "
+                      "round, '~' became a space, 'author_notes' of equal contribution became 'equal: true'; "
+                      "'date' (RFC 3339) gave year and date; 'publication' and 'publication_short' became "
+                      "venue and venue_short without 'In' and '*'; 'featured' became 'selected'; url_* and "
+                      "the 'links:' list became 'links:'")
     bib = _cite_bib(bundle, migration) if bundle else {}
     authors = _authors(old.meta.get("authors"), old.meta.get("author_notes"), usernames)
     if authors or bib.get("authors"):

@@ -139,6 +139,9 @@ def posts(migration: Migration, links: SiteLinks, config: dict[str, Any]) -> Non
                 meta["image"] = links.new_address(image, 2) or image
             report_layout(old, migration)
             report_fields(old, migration, POST_FIELDS)
+            migration.convert("posts: date from the front matter or the file name; tags and categories "
+                              "became tags; description became summary; 'published: false' became 'draft: "
+                              "true'; old addresses of posts lead to blog/<name>/")
             item = Item("posts", slug, meta, old.body, migration.relative(path), depth=2,
                         body_line=old.body_line)
             migration.add(item, "posts")
