@@ -5,6 +5,7 @@ old site's papers; the report, hand edits, refusals, and the converters on their
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -162,6 +163,12 @@ def test_migration_report_lists_what_was_left_behind(migrated):
 
 def test_a_second_run_keeps_hand_edits_and_a_non_empty_folder_is_refused(migrated, capsys):
     kind, source, site, _, _ = migrated
+    gone = site / "content/papers/from-an-earlier-run.md"  # written by a run whose old site had it
+    gone.parent.mkdir(exist_ok=True)
+    gone.write_text("---\ntitle: Old\n---\n", encoding="utf-8")
+    manifest = json.loads((site / ".site-builder-migrate.json").read_text(encoding="utf-8"))
+    manifest["content/papers/from-an-earlier-run.md"] = hashlib.sha256(gone.read_bytes()).hexdigest()
+    (site / ".site-builder-migrate.json").write_text(json.dumps(manifest), encoding="utf-8")
     about = site / "content/pages/about.md"
     edited = about.read_text(encoding="utf-8") + "\nA sentence I added.\n"
     about.write_text(edited, encoding="utf-8")
@@ -169,6 +176,7 @@ def test_a_second_run_keeps_hand_edits_and_a_non_empty_folder_is_refused(migrate
     assert main(["migrate", str(source), "--into", str(site)]) == 0
     assert about.read_text(encoding="utf-8") == edited
     assert (site / "content/site.yaml").is_file()
+    assert not gone.exists()  # untouched, and the old site no longer has it
     assert "edited by hand" in capsys.readouterr().out
     other = site.parent / "other"
     other.mkdir()

@@ -75,7 +75,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     counts = written.counts
     print(f"migrated {source.name} ({migration.kind}) into {target}: {summary_line(migration)}; files "
           f"{counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged, "
-          f"{len(written.kept)} kept")
+          f"{counts['removed']} removed, {len(written.kept)} kept")
     return 0
 
 

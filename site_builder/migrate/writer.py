@@ -64,6 +64,9 @@ def write_migration(migration: Migration, target: Path, force: bool, report_text
                 continue
             data = data.read_bytes()
         path = target / relative
+        if not path.parent.resolve().is_relative_to(target.resolve()):  # a folder linked elsewhere
+            report.kept.append(relative)
+            continue
         digest = hashlib.sha256(data).hexdigest()
         if path.is_file() or path.is_symlink():
             current = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
@@ -82,7 +85,17 @@ def write_migration(migration: Migration, target: Path, force: bool, report_text
         temporary.write_bytes(data)
         os.replace(temporary, path)
         written[relative] = digest
+    for relative in [name for name in written if name not in files]:
+        _remove_if_untouched(target / relative, written.pop(relative), report)
     added, _ = write_skeleton(target, only=("gitignore", "github"))
     report.counts["added"] += len(added)
     manifest_path.write_text(json.dumps(written, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return report
+
+
+def _remove_if_untouched(path: Path, digest: str, report: WriteReport) -> None:
+    """A file an earlier run wrote for something the old site no longer has: removed when it is
+    as written then, else left to you."""
+    if path.is_file() and not path.is_symlink() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+        path.unlink()
+        report.counts["removed"] += 1
