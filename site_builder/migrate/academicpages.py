@@ -221,7 +221,12 @@ def _navigation(migration: Migration) -> None:
         migration.leave(path, exc.line, exc.message)
         return
     text = read_old_text(path)
-    for entry in (data or {}).get("main") or []:
+    main = (data or {}).get("main") or []
+    if main:
+        names = ", ".join(text_of(e.get("title")) for e in main if isinstance(e, dict))
+        migration.convert(f"the menu ({names}): site-builder makes its menu from the pages and content "
+                          "kinds; set 'nav' in site.yaml to choose the entries")
+    for entry in main:
         url = text_of(entry.get("url")) if isinstance(entry, dict) else ""
         if url.startswith("http"):
             migration.leave(path, line_of(text, url), f"menu link '{text_of(entry.get('title'))}' to {url}: "

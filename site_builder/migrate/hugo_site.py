@@ -173,6 +173,11 @@ def home_widgets(migration: Migration) -> None:
 
 
 def menus(config: dict[str, Any], migration: Migration) -> None:
+    main = (config.get("menus") or {}).get("main") or []
+    if main:
+        names = ", ".join(text_of(e.get("name")) for e in main if isinstance(e, dict))
+        migration.convert(f"the menu ({names}): site-builder makes its menu from the pages and content "
+                          "kinds; set 'nav' in site.yaml to choose the entries")
     for path in config_files(migration.source):
         text = read_old_text(path)
         for entry in (config.get("menus") or {}).get("main") or []:
