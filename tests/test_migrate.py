@@ -89,12 +89,13 @@ def _target(link: str) -> str:
 
 
 def _published_later(site: Path, link: str) -> bool:
-    """A link into a kind this branch does not publish yet, or a file the .bib names by its path
-    under files/pdf/ (the paper pipeline resolves those names)."""
+    """A link into a kind that this build does not publish (yet: no such folder in output/), or a
+    file the .bib names by its path under files/pdf/ (the paper pipeline resolves those names)."""
     target = _target(link)
-    if (site / "output" / "files").is_dir() and target.startswith("files/"):
-        return False
-    return target.startswith(LATER_KINDS) or (site / "content/files/pdf" / target).is_file()
+    kind = next((prefix for prefix in LATER_KINDS if target.startswith(prefix)), None)
+    if kind:
+        return not (site / "output" / kind).is_dir()
+    return (site / "content/files/pdf" / target).is_file() and not (site / "output/files/pdf" / target).is_file()
 
 
 def test_every_old_paper_is_on_the_publications_page_with_authors_venue_year(migrated):
