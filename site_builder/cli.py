@@ -22,6 +22,7 @@ COMMANDS = {
     "import": "site_builder.importer:run_import",
     "init": "site_builder.scaffold:run_init",
     "new": "site_builder.scaffold:run_new",
+    "migrate": "site_builder.migrate.command:run_migrate",
 }
 
 # One example per command, in the order a new user needs them, for the overview that
@@ -83,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--content", type=Path, default=Path("content"),
                      help="the content folder (default: content)")
     _debug_option(new)
+
+    migrate = commands.add_parser("migrate", help="bring an al-folio, academicpages or Hugo Blox site over")
+    migrate.add_argument("path", type=Path, help="the old site's folder (a checkout); it is only read")
+    migrate.add_argument("--into", type=Path, default=None,
+                         help="the new site's folder (default: <old folder's name>-site-builder)")
+    migrate.add_argument("--force", action="store_true",
+                         help="write into a non-empty folder; overwrite files migrate wrote and you edited")
+    _debug_option(migrate)
     return parser
 
 

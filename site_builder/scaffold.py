@@ -75,11 +75,14 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_skeleton(target: Path) -> tuple[list[str], list[str]]:
-    """Copy the skeleton into target, never overwriting a file; (written, kept) relative names."""
+def write_skeleton(target: Path, only: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+    """Copy the skeleton into target, never overwriting a file; (written, kept) relative names.
+    `only`: these top-level skeleton entries (e.g. 'gitignore', 'github'); all when empty."""
     written, kept = [], []
     for source in sorted(SKELETON.rglob("*")):
         if not source.is_file() or "__pycache__" in source.parts:
+            continue
+        if only and source.relative_to(SKELETON).parts[0] not in only:
             continue
         parts = [_DOT_NAMES.get(p, p) for p in source.relative_to(SKELETON).parts]
         name = "/".join(parts)

@@ -1,0 +1,1 @@
+"""`site-builder migrate`: adapters for al-folio, academicpages and Hugo Blox sites, one writer."""

@@ -1,0 +1,174 @@
+"""An old page's body as site-builder Markdown: Liquid and Hugo shortcodes translated where
+they have a meaning (raw, highlight, figure, base-path links) and reported where they have
+none; links to the old site's own pages and files rewritten to the new site's."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from site_builder.migrate.plan import Migration
+
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}",
+                        re.DOTALL)
+_BASE = re.compile(r"\{\{-?\s*(?:site\.url\s*\}\}\s*\{\{-?\s*site\.baseurl|site\.url|site\.baseurl|base_path)"
+                   r"\s*(?:\|[^}]*)?-?\}\}|\{%-?\s*include\s+base_path\s*-?%\}")
+_RELATIVE_URL = re.compile(r"\{\{-?\s*['\"]([^'\"]+)['\"]\s*\|\s*(?:relative_url|absolute_url|prepend:\s*site\.baseurl)"
+                           r"\s*-?\}\}")
+_FIGURE = re.compile(r"\{%-?\s*include\s+figure(?:\.liquid|\.html)?\s+(.*?)-?%\}", re.DOTALL)
+_MEDIA = re.compile(r"\{%-?\s*include\s+(video|audio)(?:\.liquid|\.html)?\s+(.*?)-?%\}", re.DOTALL)
+_POST_URL = re.compile(r"\{%-?\s*(?:post_url\s+([^\s%]+)|link\s+_posts/([^\s%]+?)\.\w+)\s*-?%\}")
+_TAG = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
+_OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/-]+)(.*?)\s*[>%]\}\}", re.DOTALL)
+_MD_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
+_HTML_LINK = re.compile(r"""(\b(?:href|src)\s*=\s*["'])([^"']+)""")
+_HTML_TAG = re.compile(r"</?(?:div|span|p|br|img|a|h[1-6]|strong|em|table|iframe|ul|ol|li|center|sup|sub)\b",
+                       re.IGNORECASE)
+
+
+@dataclass
+class SiteLinks:
+    """Where the old site's addresses go: its own host names, its files and its pages."""
+
+    hosts: tuple[str, ...] = ()  # https://user.github.io, https://example.org ... (no trailing slash)
+    base: str = ""  # baseurl, '/repo' or ''
+    files: dict[str, str] = field(default_factory=dict)  # old path (no leading /) -> files/...
+    pages: dict[str, str] = field(default_factory=dict)  # old address 'blog/2021/x/' -> new 'blog/x/'
+    posts: dict[str, str] = field(default_factory=dict)  # post file name '2021-5-5-x' -> new 'blog/x/'
+
+    def new_address(self, url: str, depth: int) -> str | None:
+        """The new link for an address of the old site; None when it is not one; '' when gone."""
+        original = url
+        for host in self.hosts:
+            if url.startswith(host + "/") or url == host:
+                url = url[len(host):] or "/"
+                break
+        else:
+            if urlsplit(url).scheme or url.startswith(("#", "//")):
+                return None
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if self.base and path.startswith(self.base + "/"):
+            path = path[len(self.base):]
+        suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        key = path.lstrip("/").removeprefix("./")
+        if key in self.files:
+            return self.files[key] + suffix
+        if not original.startswith(("/", "http", "./")) and not key:
+            return None
+        page = self.pages.get(key.rstrip("/") + "/" if key else "")
+        if page is not None:
+            return ("../" * depth + page or "./") + suffix
+        if not original.startswith(("/", "http")):
+            return None  # a relative link: left as written
+        return ""
+
+
+def convert_body(body: str, path: Path, first_line: int, migration: Migration, links: SiteLinks,
+                 depth: int) -> str:
+    """The body translated; everything that had to be dropped is recorded with its line."""
+    raw_blocks: list[str] = []
+
+    def keep_raw(match: re.Match) -> str:
+        raw_blocks.append(match.group(1))
+        return f"\x00{len(raw_blocks) - 1}\x00"
+
+    def line(match: re.Match, text: str) -> int:
+        return first_line + text.count("\n", 0, match.start())
+
+    text = _RAW.sub(keep_raw, body)
+    if raw_blocks:
+        migration.convert("{% raw %} blocks unwrapped")
+    text = _HIGHLIGHT.sub(lambda m: f"```{m.group(1)}\n{m.group(2).rstrip()}\n```", text)
+    text = _BASE.sub("", text)
+    text = _RELATIVE_URL.sub(lambda m: m.group(1), text)
+    text = _FIGURE.sub(_figure, text)
+    text = _MEDIA.sub(lambda m: f"[{m.group(1)}]({_arguments(m.group(2)).get('path', '')})", text)
+
+    def post_url(match: re.Match) -> str:
+        name = (match.group(1) or match.group(2)).split("/")[-1]
+        if name in links.posts:
+            return "../" * depth + links.posts[name]
+        migration.leave(path, line(match, text), f"link to the post {name}, which is not in _posts/; removed")
+        return ""
+
+    text = _POST_URL.sub(post_url, text)
+
+    def tag(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in ("endif", "endfor", "else", "endunless", "endcapture", "endcomment"):
+            migration.leave(path, line(match, text), f"Liquid tag {{% {name}{match.group(2).rstrip()[:60]} %}}"
+                            " has no equivalent; removed")
+        return ""
+
+    def output(match: re.Match) -> str:
+        migration.leave(path, line(match, text), f"Liquid value {{{{ {match.group(1)[:60]} }}}} has no "
+                        "equivalent; removed")
+        return ""
+
+    def shortcode(match: re.Match) -> str:
+        closing, name, args = match.group(2), match.group(3), match.group(4)
+        values = _arguments(args)
+        if name == "figure" and not closing:
+            return f"![{values.get('caption', values.get('alt', ''))}]({values.get('src', '')})"
+        if name in ("youtube", "vimeo") and not closing:
+            video = values.get("id") or args.strip().strip("\"'")
+            site = "https://www.youtube.com/watch?v=" if name == "youtube" else "https://vimeo.com/"
+            migration.convert(f"Hugo {name} shortcodes became links to the video")
+            return f"[Video]({site}{video})"
+        if not closing:
+            migration.leave(path, line(match, text), f"Hugo shortcode {{{{< {name} >}}}} has no equivalent; "
+                            "removed (its inner text is kept)")
+        return ""
+
+    text = _SHORTCODE.sub(shortcode, text)  # first: '{{% callout %}}' holds '{% callout %}'
+    text = _TAG.sub(tag, text)
+    text = _OUTPUT.sub(output, text)
+
+    dead: set[str] = set()
+
+    def md_link(match: re.Match) -> str:
+        return match.group(1) + _relinked(match.group(2), match, text)
+
+    def _relinked(url: str, match: re.Match, within: str) -> str:
+        new = links.new_address(url, depth)
+        if new is None:
+            return url
+        if new == "":
+            migration.leave(path, line(match, within), f"link to {url}: no such page or file in the old "
+                            "site's content; the link is removed, its text kept")
+            dead.add(url)
+            return url
+        return new
+
+    text = _MD_LINK.sub(md_link, text)
+    if dead:
+        pattern = "|".join(re.escape(url) for url in sorted(dead, key=len, reverse=True))
+        text = re.sub(rf"!?\[([^\]]*)\]\(\s*<?(?:{pattern})>?\)", r"\1", text)
+    text = _HTML_LINK.sub(lambda m: m.group(1) + _relinked(m.group(2), m, text), text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: raw_blocks[int(m.group(1))], text)
+    return text.strip() + "\n" if text.strip() else ""
+
+
+def has_html(text: str) -> bool:
+    return bool(_HTML_TAG.search(text))
+
+
+def _figure(match: re.Match) -> str:
+    values = _arguments(match.group(1))
+    source = values.get("path") or values.get("url") or ""
+    return f"![{values.get('title') or values.get('alt') or values.get('caption') or ''}]({source})"
+
+
+def _arguments(text: str) -> dict[str, str]:
+    try:
+        words = shlex.split(text.replace("\n", " "))
+    except ValueError:
+        words = text.split()
+    pairs = (word.split("=", 1) for word in words if "=" in word)
+    return {key.strip(): value.strip() for key, value in pairs}
