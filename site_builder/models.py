@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from site_builder.names import OwnerNames
 
 # Link labels in the order their buttons appear; other labels follow alphabetically.
 LINK_ORDER = ("pdf", "arxiv", "doi", "code", "slides", "poster", "video", "website")
@@ -25,18 +28,18 @@ class Owner:
     name: str
     variants: tuple[str, ...] = ()
 
+    @cached_property
+    def _names(self) -> OwnerNames:
+        return OwnerNames(self.name, self.variants)
+
     def matches(self, author_name: str) -> bool:
-        wanted = _name_key(author_name)
-        return any(wanted == _name_key(n) for n in (self.name, *self.variants))
+        """The owner's name in any usual spelling, or one of the variants (names.py)."""
+        return self._names.matches(author_name)
 
 
 def _casefold_first(text: str) -> tuple[str, str]:
     """Sort key: case-insensitive, then exact, so the order never depends on set order."""
     return text.casefold(), text
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 @dataclass(frozen=True)
