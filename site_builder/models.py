@@ -23,6 +23,10 @@ LINK_TITLES = {
 }
 
 
+# al-folio's citation badges: carried for themes; the default theme does not show them yet.
+BADGE_FIELDS = ("altmetric", "dimensions", "google_scholar_id", "inspirehep_id")
+
+
 @dataclass(frozen=True)
 class Owner:
     name: str
@@ -126,6 +130,7 @@ class Publication:
     venue: str = ""
     venue_short: str = ""
     date: dt.date | None = None
+    month: int | None = None  # 1-12, from 'month' or 'date': orders papers inside a year
     order: int | None = None
     award: str = ""
     selected: bool = False
@@ -136,9 +141,16 @@ class Publication:
     abstract_text: str = ""  # plain text, for descriptions and metadata
     extra: tuple[tuple[str, str], ...] = ()  # volume, pages, publisher ... as strings
     image: str = ""  # preview image for sharing: a site path or an http(s) URL
+    additional_info_html: str = ""  # al-folio's Markdown note after the venue line, rendered inline
+    annotation_html: str = ""  # al-folio's note on the authors, escaped, lines joined with <br>
+    badges: tuple[tuple[str, str], ...] = ()  # al-folio's badge fields (BADGE_FIELDS) as written, for themes
     title_html: str = ""  # the title with LaTeX rendered (emphasis, MathML), when it had any
     bibtex_key: str = ""  # the citation key to export ('' -> the slug)
     bibtex_fields: tuple[tuple[str, str], ...] = ()  # exported BibTeX fields, display-only ones left out
+
+    def badge(self, name: str) -> str:
+        """A badge field's value ('altmetric' -> '248277'), '' when the paper has none."""
+        return next((value for key, value in self.badges if key == name), "")
 
     def link(self, label: str) -> str:
         return next((link.url for link in self.links if link.label == label), "")
