@@ -15,6 +15,7 @@ from site_builder.frontmatter import read_source
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Page, Publication, SiteConfig
 from site_builder.parallel import map_on_two_cores
+from site_builder.paper_identity import identity_keys, same_paper
 from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
 from site_builder.tree import SymlinkLoop, walk_files
@@ -117,10 +118,18 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
                                              "has the same name; rename one of the files"))
             continue
         by_slug[pub.slug] = pub
+    # A Markdown file that is not an override but describes a paper of a .bib file wins over it.
+    written = {key: pub for pub in by_slug.values() if pub.slug not in bib for key in identity_keys(pub)}
     for slug in bib_only:
         pub, entry_warnings = bib_cache.records[slug]
         warnings.extend(entry_warnings)
-        if pub is not None:
+        twin = same_paper(pub, written) if pub is not None and written else None
+        if twin is not None:
+            entry = bib[slug].entry
+            warnings.append(f"{entry.place}: entry '{entry.key}' is the same paper as {twin[0].source} "
+                            f"(same {twin[1]}); only the Markdown file is published: to set fields over "
+                            f"the entry's, name the file papers/{slug}.md, or remove one of the two")
+        elif pub is not None:
             by_slug[slug] = pub
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
