@@ -341,3 +341,21 @@ def test_an_override_by_slug_still_sets_fields_without_a_warning(make_site, tmp_
     assert [a["id"] for a in listing(output).select("article")] == ["einstein1950meaning"]
     assert entry(output, "einstein1950meaning").select_one(".award").get_text() == "Best Paper"
     assert "same paper" not in stderr
+
+
+def test_import_then_build_shows_the_same_al_folio_fields(make_site, tmp_path):
+    content = make_site({}, config=EINSTEIN)
+    (tmp_path / "refs.bib").write_text(BROWNIAN + EPR, encoding="utf-8")
+    result = run_cli("import", str(tmp_path / "refs.bib"), "--into", str(content / "papers"))
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "out"
+    result = run_cli("build", "--content", str(content), "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert entry(output, "einstein1956investigations").select_one("img.thumb")["src"] == \
+        "../files/img/publication_preview/brownian-motion.gif"
+    epr = entry(output, "physrev-47-777")
+    assert epr.select_one(".annotation").get_text() == "* Example use of superscripts† Albert Einstein"
+    assert epr.select_one(".additional-info a")["href"] == "https://github.com/alshedivat/al-folio/"
+    assert "../files/pdf/example_pdf.pdf" in [a["href"] for a in epr.select(".pub-links a")]
+    assert "badge fields that the theme does not display yet: altmetric (1 paper)" in result.stderr
+    assert "unknown field" not in result.stderr
