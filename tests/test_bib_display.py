@@ -359,3 +359,11 @@ def test_import_then_build_shows_the_same_al_folio_fields(make_site, tmp_path):
     assert "../files/pdf/example_pdf.pdf" in [a["href"] for a in epr.select(".pub-links a")]
     assert "badge fields that the theme does not display yet: altmetric (1 paper)" in result.stderr
     assert "unknown field" not in result.stderr
+
+
+def test_a_file_name_cannot_climb_out_of_its_folder(make_site, tmp_path):
+    climbing = BROWNIAN.replace("brownian-motion.gif", "../../site.yaml")
+    output, stderr = build_site(make_site, tmp_path, {"papers.bib": climbing})
+    assert not entry(output, "einstein1956investigations").select("img")
+    assert "'preview' '../../site.yaml' is not a file name inside assets/img/publication_preview/; it is dropped" \
+        in stderr
