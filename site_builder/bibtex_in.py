@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from site_builder.aas_journals import AAS_JOURNALS
+from site_builder.al_folio_files import FOLDERS, site_file
 from site_builder.bibtex import VENUE_FIELDS
 from site_builder.frontmatter import SourceFile, read_text
 from site_builder.latex import latex_to_text, url_from_latex
@@ -32,7 +33,9 @@ LINK_FIELDS = {"pdf": "pdf", "paper": "pdf", "code": "code", "slides": "slides",
                "supp": "supplement", "data": "data", "demo": "demo"}
 # BibTeX field -> front-matter field, copied as written
 COPIED = {"title": "title", "month": "month", "volume": "volume", "number": "issue", "issue": "issue",
-          "pages": "pages", "note": "note", "abbr": "venue_short"}
+          "pages": "pages", "note": "note", "abbr": "venue_short", "additional_info": "additional_info",
+          "annotation": "annotation", "altmetric": "altmetric", "dimensions": "dimensions",
+          "google_scholar_id": "google_scholar_id", "inspirehep_id": "inspirehep_id"}
 _TRUE = ("true", "yes", "1")
 _MACRO_ONLY = re.compile(r"\{?\s*\\([A-Za-z]+)\s*\}?")
 
@@ -116,10 +119,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:160]
 
 
-def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {}) -> tuple[list[BibPaper], list[str]]:
+def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {},
+               content_root: Path | None = None) -> tuple[list[BibPaper], list[str]]:
     """Entries with a title and a year, each under a unique safe slug; a message for each skipped one.
 
-    `earlier` holds the papers of the files read before, whose slugs and keys are taken."""
+    `earlier` holds the papers of the files read before, whose slugs and keys are taken;
+    `content_root`, when given, is where al-folio's preview and PDF files are looked for."""
     papers: list[BibPaper] = []
     problems: list[str] = []
     used: set[str] = set(earlier)
@@ -142,6 +147,8 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {}) ->
             problems.append(f"{entry.place}: key '{entry.key}' is also used in {other_files[entry.key]}; "
                             f"this paper is published and exported as '{slug}'")
         meta, abstract, unmapped = front_matter(entry)
+        problems.extend(f"{entry.place}: entry '{entry.key}': {problem}"
+                        for problem in _resolve_al_folio_files(meta, entry, content_root))
         meta["bibtex_key"] = key
         papers.append(BibPaper(entry, slug, meta, abstract, unmapped, key))
     return papers, problems
@@ -154,7 +161,7 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
     kept: dict[str, str] = {}
     venue_field = next((name for name in VENUE_FIELDS if entry.get(name)), "")
     consumed = {"author", "year", "abstract", "keywords", "selected", "doi", "eprint", "arxiv",
-                "archiveprefix", "url", "award", "award_name", venue_field}
+                "archiveprefix", "url", "award", "award_name", "preview", venue_field}
     for name, value in entry.fields:
         if name in COPIED and value:
             meta.setdefault(COPIED[name], value)
@@ -194,6 +201,30 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
     if kept:
         meta["bibtex"] = kept
     return meta, entry.get("abstract"), tuple(kept)
+
+
+def _resolve_al_folio_files(meta: dict[str, Any], entry: BibEntry, content_root: Path | None) -> list[str]:
+    """al-folio's bare file names (preview, pdf, poster, slides, supp) made site paths, in place."""
+    problems = []
+    for field in FOLDERS:
+        value = url_from_latex(entry.get(field)) if entry.get(field) else ""
+        if not value:
+            continue
+        path, problem = site_file(field, value, content_root)
+        if problem:
+            problems.append(problem)
+        if field == "preview":
+            if path:
+                meta["image"] = path
+            continue
+        links, label = meta.get("links", {}), LINK_FIELDS[field]
+        if links.get(label) != value:  # the link came from another field ('paper' before 'pdf')
+            continue
+        if path:
+            links[label] = path
+        else:
+            del links[label]
+    return problems
 
 
 def venue_name(value: str) -> str:
@@ -238,12 +269,12 @@ def author_list(value: str) -> list[Any]:
     return authors
 
 
-def load_bib_papers(paths: list[Path], warnings: list[str]) -> dict[str, BibPaper]:
+def load_bib_papers(paths: list[Path], warnings: list[str], content_root: Path | None = None) -> dict[str, BibPaper]:
     """Every paper of these .bib files by slug; problems are added to warnings."""
     papers: dict[str, BibPaper] = {}
     for path in paths:
         entries, problems = read_bib(path)
-        found, skipped = bib_papers(entries, earlier=papers)
+        found, skipped = bib_papers(entries, earlier=papers, content_root=content_root)
         warnings.extend(problems + skipped)
         papers.update((paper.slug, paper) for paper in found)
     return papers

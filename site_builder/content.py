@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import os
 import re
 from dataclasses import replace
@@ -14,6 +15,7 @@ from site_builder.frontmatter import read_source
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Page, Publication, SiteConfig
 from site_builder.parallel import map_on_two_cores
+from site_builder.paper_identity import identity_keys, same_paper
 from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
 from site_builder.tree import SymlinkLoop, walk_files
@@ -64,7 +66,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
         from site_builder.bibtex_in import bib_source, load_bib_papers, with_override
     if bib_cache.parsed is None:
         parse_warnings: list[str] = []
-        bib_cache.parsed = (load_bib_papers(bib_files, parse_warnings) if bib_files else {}), parse_warnings
+        bib_cache.parsed = (load_bib_papers(bib_files, parse_warnings, config.root) if bib_files else {}), parse_warnings
     bib, parse_warnings = bib_cache.parsed
     warnings.extend(parse_warnings)
 
@@ -116,14 +118,35 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
                                              "has the same name; rename one of the files"))
             continue
         by_slug[pub.slug] = pub
+    # A Markdown file that is not an override but describes a paper of a .bib file wins over it.
+    written = {key: pub for pub in by_slug.values() if pub.slug not in bib for key in identity_keys(pub)}
     for slug in bib_only:
         pub, entry_warnings = bib_cache.records[slug]
         warnings.extend(entry_warnings)
-        if pub is not None:
+        twin = same_paper(pub, written) if pub is not None and written else None
+        if twin is not None:
+            entry = bib[slug].entry
+            warnings.append(f"{entry.place}: entry '{entry.key}' is the same paper as {twin[0].source} "
+                            f"(same {twin[1]}); only the Markdown file is published: to set fields over "
+                            f"the entry's, name the file papers/{slug}.md, or remove one of the two")
+        elif pub is not None:
             by_slug[slug] = pub
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
-    return tuple(sorted(by_slug.values(), key=display_order))
+    publications = tuple(sorted(by_slug.values(), key=display_order))
+    warnings.extend(_badges_not_shown(publications))
+    return publications
+
+
+def _badges_not_shown(publications: tuple[Publication, ...]) -> list[str]:
+    """One line naming the al-folio badge fields the papers have: the model carries them
+    (pub.badges) but the default theme does not show them yet."""
+    counts = Counter(key for pub in publications for key, _ in pub.badges)
+    if not counts:
+        return []
+    found = ", ".join(f"{key} ({n} paper{'s' if n > 1 else ''})" for key, n in sorted(counts.items()))
+    return [f"papers have al-folio badge fields that the theme does not display yet: {found}; they are "
+            "kept for themes that show them (pub.badges)"]
 
 
 def _with_slug(pub: Publication, slug: str) -> Publication:
@@ -131,11 +154,14 @@ def _with_slug(pub: Publication, slug: str) -> Publication:
 
 
 def display_order(pub: Publication):
-    """Newest year first; inside a year, dated papers newest first, then by 'order', then by slug."""
+    """Newest year first; inside a year, newest month first (from 'date' or 'month', as al-folio
+    orders), a dated paper before an undated one of the same month, then by 'order', then by slug."""
     return (
         -pub.year,
+        pub.month is None,
+        -(pub.month or 0),
         pub.date is None,
-        -(pub.date.toordinal() if pub.date else 0),
+        -(pub.date.day if pub.date else 0),
         pub.order is None,
         pub.order or 0,
         pub.slug,

@@ -22,12 +22,12 @@ import yaml
 from site_builder.bibtex_in import BibPaper, bib_papers, bib_source, read_bib
 from site_builder.errors import ContentError, SiteError
 from site_builder.markup import MarkdownRenderer
-from site_builder.models import Owner
+from site_builder.models import BADGE_FIELDS, Owner
 from site_builder.papers import publication_from_source
 
 FIELD_ORDER = ("title", "authors", "year", "month", "venue", "venue_short", "volume", "issue", "pages",
-               "publisher", "doi", "arxiv", "note", "award", "selected", "tags", "links", "bibtex_type",
-               "bibtex_key", "bibtex")
+               "publisher", "doi", "arxiv", "note", "award", "additional_info", "annotation", "selected", "tags",
+               "image", "links", *BADGE_FIELDS, "bibtex_type", "bibtex_key", "bibtex")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is ~10x faster
 _HASH_LINE = re.compile(r"^import_hash: *([0-9a-f]+) *\n", re.MULTILINE)
 

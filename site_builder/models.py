@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+
+from site_builder.names import OwnerNames
 
 # Link labels in the order their buttons appear; other labels follow alphabetically.
 LINK_ORDER = ("pdf", "arxiv", "doi", "code", "slides", "poster", "video", "website")
@@ -20,23 +23,27 @@ LINK_TITLES = {
 }
 
 
+# al-folio's citation badges: carried for themes; the default theme does not show them yet.
+BADGE_FIELDS = ("altmetric", "dimensions", "google_scholar_id", "inspirehep_id")
+
+
 @dataclass(frozen=True)
 class Owner:
     name: str
     variants: tuple[str, ...] = ()
 
+    @cached_property
+    def _names(self) -> OwnerNames:
+        return OwnerNames(self.name, self.variants)
+
     def matches(self, author_name: str) -> bool:
-        wanted = _name_key(author_name)
-        return any(wanted == _name_key(n) for n in (self.name, *self.variants))
+        """The owner's name in any usual spelling, or one of the variants (names.py)."""
+        return self._names.matches(author_name)
 
 
 def _casefold_first(text: str) -> tuple[str, str]:
     """Sort key: case-insensitive, then exact, so the order never depends on set order."""
     return text.casefold(), text
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,7 @@ class Publication:
     venue: str = ""
     venue_short: str = ""
     date: dt.date | None = None
+    month: int | None = None  # 1-12, from 'month' or 'date': orders papers inside a year
     order: int | None = None
     award: str = ""
     selected: bool = False
@@ -135,9 +143,16 @@ class Publication:
     abstract_text: str = ""  # plain text, for descriptions and metadata
     extra: tuple[tuple[str, str], ...] = ()  # volume, pages, publisher ... as strings
     image: str = ""  # preview image for sharing: a site path or an http(s) URL
+    additional_info_html: str = ""  # al-folio's Markdown note after the venue line, rendered inline
+    annotation_html: str = ""  # al-folio's note on the authors, escaped, lines joined with <br>
+    badges: tuple[tuple[str, str], ...] = ()  # al-folio's badge fields (BADGE_FIELDS) as written, for themes
     title_html: str = ""  # the title with LaTeX rendered (emphasis, MathML), when it had any
     bibtex_key: str = ""  # the citation key to export ('' -> the slug)
     bibtex_fields: tuple[tuple[str, str], ...] = ()  # exported BibTeX fields, display-only ones left out
+
+    def badge(self, name: str) -> str:
+        """A badge field's value ('altmetric' -> '248277'), '' when the paper has none."""
+        return next((value for key, value in self.badges if key == name), "")
 
     def link(self, label: str) -> str:
         return next((link.url for link in self.links if link.label == label), "")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from site_builder.bibtex import MONTHS
 from site_builder.errors import ContentError, did_you_mean
 from site_builder.frontmatter import SourceFile, as_date
 from site_builder.markup import MarkdownRenderer, html_to_text
-from site_builder.models import Author, Link, Owner, Publication
+from site_builder.models import BADGE_FIELDS, Author, Link, Owner, Publication
 from site_builder.paper_latex import render_latex
 from site_builder.safety import is_safe_asset, is_safe_url
 
@@ -20,11 +22,14 @@ if TYPE_CHECKING:
 KNOWN_FIELDS = (
     "title", "authors", "venue", "venue_short", "year", "date", "order", "award", "selected",
     "links", "tags", "bibtex_type", "abstract", "month", "volume", "issue", "pages", "publisher",
-    "doi", "arxiv", "note", "image", "bibtex_key", "bibtex", "import_hash",
+    "doi", "arxiv", "note", "image", "bibtex_key", "bibtex", "import_hash", "additional_info", "annotation",
+    *BADGE_FIELDS,
 )
 EXTRA_FIELDS = ("month", "volume", "issue", "pages", "publisher", "note")
 _LINK_FIELDS = ("doi", "arxiv")  # also accepted at the top level, as in BibTeX
 ET_AL = ("others", "and others", "et al.", "et al")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MONTH_NAME = re.compile(r"\b(" + "|".join(MONTHS) + r")[a-z]*\b\.?", re.IGNORECASE)
 
 
 def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owner: Owner,
@@ -47,6 +52,7 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
     authors, more_authors = fields.authors(owner)
     abstract_source = source.body if source.body.strip() else fields.text("abstract")
     abstract_html = markdown.to_html(abstract_source) if abstract_source.strip() else ""
+    date = fields.date(year)
     pub = Publication(
         slug=bib.slug if bib else path.stem,
         title=title,
@@ -56,7 +62,8 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
         more_authors=more_authors,
         venue=fields.text("venue"),
         venue_short=fields.text("venue_short"),
-        date=fields.date(year),
+        date=date,
+        month=date.month if date else fields.month(warnings),
         order=fields.whole_number("order"),
         award=fields.text("award"),
         selected=fields.flag("selected"),
@@ -67,6 +74,9 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
         abstract_text=html_to_text(abstract_html),
         extra=tuple((k, fields.text(k)) for k in EXTRA_FIELDS if fields.text(k)),
         image=fields.image(),
+        additional_info_html=_inline_html(markdown, fields.text("additional_info")),
+        annotation_html=_annotation_html(fields.text("annotation")),
+        badges=fields.badges(),
     )
     return render_latex(pub, source, markdown, owner, warnings, bib, overridden)
 
@@ -114,6 +124,31 @@ class _Fields:
         if date.year != year:
             raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree")
         return date
+
+    def month(self, warnings: list[str]) -> int | None:
+        """The month as a number: 'may', 'May', 'Jun.', '5', '07', even '07--09 Jul'; None (with
+        a warning) when it names no month."""
+        text = self.text("month")
+        if not text:
+            return None
+        name = _MONTH_NAME.search(text)
+        if name:
+            return MONTHS.index(name.group(1).lower()) + 1
+        if text.isdigit() and 1 <= int(text) <= 12:
+            return int(text)
+        warnings.append(f"{self.path}: 'month' {text!r} is not a month (write may or 5); the paper is "
+                        "listed after those with a month")
+        return None
+
+    def badges(self) -> tuple[tuple[str, str], ...]:
+        """al-folio's badge fields as text ('dimensions: true' -> 'true')."""
+        found = []
+        for key in BADGE_FIELDS:
+            value = self.meta.get(key)
+            text = str(value).lower() if isinstance(value, bool) else self.text(key)
+            if text:
+                found.append((key, text))
+        return tuple(found)
 
     def image(self) -> str:
         path = self.text("image")
@@ -207,6 +242,21 @@ class _Fields:
         if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
             raise self.fail("'tags' must be a list of words")
         return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
+
+
+def _inline_html(markdown: MarkdownRenderer, text: str) -> str:
+    """One paragraph of Markdown as inline HTML (raw HTML escaped, unsafe links dropped)."""
+    if not text:
+        return ""
+    rendered = markdown.to_html(text).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        rendered = rendered[3:-4]
+    return rendered
+
+
+def _annotation_html(text: str) -> str:
+    """al-folio's annotation: plain text whose lines are separated by <br>; all else escaped."""
+    return "<br>".join(html.escape(line.strip()) for line in _BR.split(text)) if text else ""
 
 
 def _expand_link(label: str, url: str) -> str:

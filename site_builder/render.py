@@ -35,6 +35,14 @@ def root_links(fragment: str, root: str) -> Markup:
     return Markup(_SITE_ROOT_LINK.sub(lambda m: f'{m.group(1)}="{root or "./"}', fragment))
 
 
+def site_path(url: str, root: str) -> str:
+    """A link as the page should write it: a site-root path ('/files/x.pdf') made page-relative
+    ('../../files/x.pdf'), so that it works under a project sub-path too; others unchanged."""
+    if url.startswith("/") and not url.startswith("//"):
+        return root + url[1:] or "./"
+    return url
+
+
 def ordered_links(pub: Publication):
     rank = {label: n for n, label in enumerate(LINK_ORDER)}
     return sorted(pub.links, key=lambda link: (rank.get(link.label, len(rank)), link.label))
@@ -73,6 +81,7 @@ class Renderer:
                            feed_entry=self.feed_entry)
         env.filters["root_links"] = root_links
         env.filters["tag_slug"] = tag_slug
+        env.filters["site_path"] = site_path
         self.image = metadata.absolute_url(site.config.image, site.config)  # og:image must be absolute
         self.listed: list[str] = []  # address of every HTML page rendered so far, for the sitemap
         self._papers_written = False
