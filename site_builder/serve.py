@@ -55,7 +55,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if not args.content.is_dir():
         raise SiteError(f"{args.content}: no such folder; run serve where your content/ folder is, "
                         "or pass --content")
-    live = LiveSite(args.content, args.output)
+    live = LiveSite(args.content, args.output, force=args.force)
     status = PreviewStatus()
     rebuilder = Rebuilder(live, status, debug=args.debug)
     rebuilder.rebuild_now(())
@@ -277,6 +277,8 @@ class PreviewFiles(StaticFileHandler):
 
     @classmethod
     def get_absolute_path(cls, root: str, path: str) -> str:
+        if "\0" in path:  # no file name holds one; the OS would refuse it with a ValueError
+            raise web.HTTPError(400)
         try:
             return super().get_absolute_path(root, path)
         except web.HTTPError as refusal:  # tornado says 403 for a path that climbs out of root

@@ -68,7 +68,8 @@ def test_unreadable_file_is_a_clear_error(make_site, tmp_path):
 
 def test_a_broken_symlink_is_a_clear_error(make_site, tmp_path):
     content = make_site({"papers/a.md": paper_file("A")})
-    error = fails_after(content, tmp_path / "out", lambda: os.symlink(tmp_path / "nowhere.md", content / "papers" / "b.md"))
+    missing = content.parent / "nowhere.md"  # inside the site folder (a link out of it is refused as such)
+    error = fails_after(content, tmp_path / "out", lambda: os.symlink(missing, content / "papers" / "b.md"))
     assert "b.md: cannot read the file" in error
 
 
