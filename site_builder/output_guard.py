@@ -41,12 +41,19 @@ class OutputClaim:
 
     def confirm(self, new_files: set[str]) -> None:
         """Refuse to replace an unmarked folder unless it is recognisably an earlier build."""
-        if not self.unmarked or self.force:
-            return
-        if _EVERY_BUILD <= self.unmarked and self.unmarked <= new_files:
-            return
-        strangers = sorted(self.unmarked - new_files) or sorted(self.unmarked)
-        raise SiteError(_refusal(self.path, f"holds {_count(strangers)} that site-builder did not write "
+        if self.unmarked and not self.force:
+            _refuse_unmarked(self.path, self.unmarked, new_files)
+
+
+def _refuse_unmarked(path: Path, found: frozenset[str], new_files: set[str] | None) -> None:
+    """An unmarked folder is taken for an earlier build only when it holds the pages every build
+    writes and (once the new build is known) nothing the new build does not write."""
+    if _EVERY_BUILD <= found:
+        strangers = sorted(found - new_files) if new_files is not None else []
+    else:
+        strangers = sorted(found)
+    if strangers:
+        raise SiteError(_refusal(path, f"holds {_count(strangers)} that site-builder did not write "
                                  f"({_names(strangers)}) and no {MARKER} file; move them away, "
                                  "choose another --output, or pass --force to delete them"))
 
@@ -69,6 +76,8 @@ def claim_output(output: Path, content: Path, force: bool = False) -> OutputClai
                                  f"({_names(strangers)}); move them away, choose another --output, "
                                  "or pass --force to delete them"))
     unmarked = frozenset(found) if written is None else frozenset()
+    if unmarked and not force:
+        _refuse_unmarked(path, unmarked, None)  # at once when it cannot be an earlier build
     if force and strangers:
         print(f"warning: --force: replacing {path} deletes {_count(strangers)} site-builder did not "
               f"write: {_names(strangers, 50)}", file=sys.stderr, flush=True)

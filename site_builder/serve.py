@@ -40,6 +40,7 @@ from tornado.ioloop import IOLoop
 
 from site_builder.errors import SiteError
 from site_builder.incremental import LiveSite
+from site_builder.output_guard import claim_output
 
 # watchfiles reports a batch once no new change arrived for STEP_MS (at most DEBOUNCE_MS after
 # the first); a file written in the last QUIET_NS may still be being written, so wait for it.
@@ -55,7 +56,8 @@ def run_serve(args: argparse.Namespace) -> int:
     if not args.content.is_dir():
         raise SiteError(f"{args.content}: no such folder; run serve where your content/ folder is, "
                         "or pass --content")
-    live = LiveSite(args.content, args.output, force=args.force)
+    claim = claim_output(args.output, args.content, args.force)  # refuse at once, not in the browser
+    live = LiveSite(args.content, args.output, force=args.force, claim=claim)
     status = PreviewStatus()
     rebuilder = Rebuilder(live, status, debug=args.debug)
     rebuilder.rebuild_now(())
