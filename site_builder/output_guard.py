@@ -64,7 +64,10 @@ def claim_output(output: Path, content: Path, force: bool = False) -> OutputClai
     reason = _forbidden_place(path, content)
     if reason:
         raise SiteError(_refusal(path, reason + "; choose another --output"))
-    if output.is_symlink() or (path.exists() and not path.is_dir()):
+    if output.is_symlink():
+        raise SiteError(_refusal(output.absolute(), f"is a symbolic link (to {path}); give the folder "
+                                                    "itself as --output"))
+    if path.exists() and not path.is_dir():
         raise SiteError(_refusal(path, "exists and is not a folder; move it away or choose another --output"))
     found = files_below(path)
     if any(".git" in Path(name).parts for name in found):

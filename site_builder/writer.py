@@ -140,10 +140,20 @@ def update_files(output: Path, pages: Iterable[tuple[str, str | bytes]]) -> list
     with _write_errors(output):
         for relative, content in pages:
             _replace_file(output, relative, content, written, made)
-        listed = written_files(output)
-        if written and listed is not None and not listed.issuperset(written):
-            _replace_file(output, MARKER, marker_text(listed | set(written)), [], made)
+        _relist(output, added=written)
     return written
+
+
+def _relist(output: Path, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
+    """Keep the marker's list exact after files were added or folders removed in place."""
+    listed = written_files(output)
+    if listed is None:
+        return
+    gone = tuple(f"{folder}/" for folder in removed)
+    kept = {name for name in listed if not name.startswith(gone)} if gone else listed
+    now = kept | set(added)
+    if now != listed:
+        _replace_file(output, MARKER, marker_text(now), [], set())
 
 
 def _replace_file(output: Path, relative: str, content: str | bytes, written: list[str],
@@ -170,10 +180,13 @@ def _replace_file(output: Path, relative: str, content: str | bytes, written: li
 def remove_folders(output: Path, folders: Iterable[str]) -> None:
     """Delete folders of the output, such as the page of a paper that no longer exists."""
     output = output.absolute()
+    folders = list(folders)
     for relative in folders:
         target = _inside(output, relative)
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
+    with _write_errors(output):
+        _relist(output, removed=folders)
 
 
 def _make_parent(target: Path, made: set[Path]) -> None:
