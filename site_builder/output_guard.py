@@ -115,15 +115,21 @@ def _forbidden_place(output: Path, content: Path) -> str:
 
 
 def files_below(folder: Path) -> list[str]:
-    """Every file, symbolic link and other non-folder below folder, relative, in no set order."""
+    """Every file, symbolic link, .git and other non-folder below folder, relative, in no set
+    order (symbolic links to folders are not entered; nothing below a .git is listed)."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(folder):  # symbolic links to folders are not entered
-        relative = os.path.relpath(dirpath, folder)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found.extend(prefix + name for name in dirnames
-                     if name == ".git" or os.path.islink(os.path.join(dirpath, name)))
-        found.extend(prefix + name for name in filenames)
-        dirnames[:] = [name for name in dirnames if name != ".git"]
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    if entry.name != ".git" and entry.is_dir(follow_symlinks=False):
+                        pending.append((f"{prefix}{entry.name}/", entry.path))
+                    else:
+                        found.append(prefix + entry.name)
+        except FileNotFoundError:
+            continue  # a missing output folder holds nothing
     return found
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from site_builder.errors import SiteError
-from site_builder.output_guard import MARKER, OutputClaim, marker_text, written_files
+from site_builder.output_guard import MARKER, OutputClaim, files_below, marker_text, written_files
 
 _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
 
@@ -49,7 +49,6 @@ class Staging:
     def __init__(self, path: Path, output: Path):
         self.path = path
         self.output = output
-        self.written: set[str] = set()  # output-relative paths, for the marker
         self._made: set[Path] = set()
 
     def copy_static(self, static: dict[str, Path]) -> int:
@@ -58,7 +57,6 @@ class Staging:
             with _write_errors(self.output):
                 _make_parent(target, self._made)
                 shutil.copyfile(source, target)
-            self.written.add(relative)
         return len(static)
 
     def write(self, relative: str, content: str | bytes) -> None:
@@ -67,7 +65,6 @@ class Staging:
             _make_parent(target, self._made)
             with open(target, "wb") as handle:
                 handle.write(content.encode("utf-8") if isinstance(content, str) else content)
-        self.written.add(relative)
 
 
 @contextmanager
@@ -83,8 +80,9 @@ def staged(claim: OutputClaim) -> Iterator[Staging]:
     try:
         folder = Staging(staging, output)
         yield folder
-        folder.write(MARKER, marker_text(folder.written))
-        claim.confirm(folder.written)
+        written = set(files_below(staging))  # read back: a forked child may have written some
+        folder.write(MARKER, marker_text(written))
+        claim.confirm(written)
         with _write_errors(output):
             _swap_in(staging, output)
     except BaseException:
