@@ -53,9 +53,13 @@ def _refuse_unmarked(path: Path, found: frozenset[str], new_files: set[str] | No
     else:
         strangers = sorted(found)
     if strangers:
-        raise SiteError(_refusal(path, f"holds {_count(strangers)} that site-builder did not write "
-                                 f"({_names(strangers)}) and no {MARKER} file; move them away, "
-                                 "choose another --output, or pass --force to delete them"))
+        raise _not_ours(path, strangers, f" and no {MARKER} file")
+
+
+def _not_ours(path: Path, strangers: list[str], note: str = "") -> SiteError:
+    return SiteError(_refusal(path, f"holds {_count(strangers)} that site-builder did not write "
+                                    f"({_names(strangers)}){note}; move them away, choose another "
+                                    "--output, or pass --force to delete them"))
 
 
 def claim_output(output: Path, content: Path, force: bool = False) -> OutputClaim:
@@ -75,9 +79,7 @@ def claim_output(output: Path, content: Path, force: bool = False) -> OutputClai
     written = written_files(path)
     strangers = sorted(set(found) - written - {MARKER}) if written is not None else []
     if strangers and not force:
-        raise SiteError(_refusal(path, f"holds {_count(strangers)} that site-builder did not write "
-                                 f"({_names(strangers)}); move them away, choose another --output, "
-                                 "or pass --force to delete them"))
+        raise _not_ours(path, strangers)
     unmarked = frozenset(found) if written is None else frozenset()
     if unmarked and not force:
         _refuse_unmarked(path, unmarked, None)  # at once when it cannot be an earlier build
