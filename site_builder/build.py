@@ -36,14 +36,19 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None,
     from site_builder.clock import build_day
     from site_builder.collection import check_references, load_items
     from site_builder.config import load_config
-    from site_builder.content import load_pages, load_publications
+    from site_builder.content import load_pages, load_publications, refuse_links_out
     from site_builder.markup import MarkdownRenderer
     from site_builder.models import Site
     from site_builder.news import load_news
     from site_builder.theme import find_theme
 
+    site_root = content_dir.absolute().parent
+    refuse_links_out(content_dir, site_root)  # before anything under it is read
     config = load_config(content_dir)
     theme = find_theme(config)
+    for folder in theme.theme_dirs:
+        if folder.absolute().parent == site_root / "themes":  # the site's own theme, not a built-in one
+            refuse_links_out(folder, site_root)
     markdown = MarkdownRenderer(allow_html=config.allow_html)
     warnings: list[str] = []
     if not config.url:
@@ -68,9 +73,14 @@ def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
     return list(Renderer(site, make_environment(theme)).pages())
 
 
-def build(content_dir: Path, output_dir: Path) -> BuildReport:
-    """The whole pipeline; skipped when the inputs are those of the build already in output_dir."""
+def build(content_dir: Path, output_dir: Path, force: bool = False) -> BuildReport:
+    """The whole pipeline; skipped when the inputs are those of the build already in output_dir.
+    Refuses, before reading anything, an output folder it may not replace (output_guard);
+    `force` lets it delete files there that site-builder did not write."""
+    from site_builder.output_guard import claim_output
+
     started = time.perf_counter()
+    claim = claim_output(output_dir, content_dir, force)
     key = build_cache.input_key(content_dir)
     done = build_cache.unchanged_build(output_dir, key)
     if done is not None:
@@ -86,7 +96,7 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
     # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
     # site is never held in memory; a template error discards the staging folder, leaving the
     # output folder as it was.
-    with staged(output_dir) as folder:
+    with staged(claim) as folder:
         files = folder.copy_static(static_files(theme)) + renderer.write_papers(folder.write)
         for path, text in renderer.pages():
             folder.write(path, text)

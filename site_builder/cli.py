@@ -44,13 +44,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    _site_options(commands.add_parser("build", help="build the site into the output folder"))
+    build = commands.add_parser("build", help="build the site into the output folder")
+    _site_options(build)
+    _force_option(build)
 
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every save")
     _site_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    _force_option(serve)
 
     check = commands.add_parser("check", help="check the content and every internal link of the built site")
     _site_options(check)
@@ -62,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--branch", default="gh-pages", help="branch to publish to (default: gh-pages)")
     deploy.add_argument("--message", default=None, help="commit message")
     deploy.add_argument("--dry-run", action="store_true", help="show what would be published")
-    deploy.add_argument("--force", action="store_true", help="publish even when the link check fails")
+    deploy.add_argument("--force", action="store_true",
+                        help="publish even when the link check fails, and replace an output folder "
+                             "holding files site-builder did not write (it lists them)")
 
     importer = commands.add_parser("import", help="turn a .bib file into one Markdown file per paper")
     importer.add_argument("bibfile", type=Path, help="the BibTeX file")
@@ -100,6 +105,12 @@ def _debug_option(command: argparse.ArgumentParser) -> None:
                          help="show the full traceback on errors")
 
 
+def _force_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--force", action="store_true",
+                         help="replace an output folder holding files site-builder did not write "
+                              "(it lists them); never one holding .git, content/ or your home folder")
+
+
 def _site_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--content", type=Path, default=Path("content"),
                          help="the content folder (default: content)")
@@ -116,7 +127,7 @@ def print_warnings(warnings) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from site_builder.build import build
 
-    report = build(args.content, args.output)
+    report = build(args.content, args.output, force=args.force)
     print_warnings(report.warnings)
     print(report.summary())
     return 0
@@ -151,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except RecursionError:  # a file the per-file checks did not name (errors.nesting_limit)
+        if args.debug:
+            raise
+        from site_builder.errors import TOO_DEEP
+        print(f"error: a content file cannot be read: {TOO_DEEP} (--debug shows where)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
 
-from site_builder.errors import ContentError, ManyErrors, SiteError
+from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit
 from site_builder.frontmatter import read_source
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Page, Publication, SiteConfig
@@ -18,7 +18,7 @@ from site_builder.parallel import map_on_two_cores
 from site_builder.paper_identity import identity_keys, same_paper
 from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
-from site_builder.tree import SymlinkLoop, walk_files
+from site_builder.tree import SymlinkLoop, links_leaving, outside_target, walk_files
 
 HOME_PAGE_NAMES = ("index", "about")
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
@@ -31,6 +31,19 @@ def content_files(folder: Path, suffix: str) -> list[Path]:
     except SymlinkLoop as loop:
         raise ContentError(loop.folder, "a symbolic link loops back to a folder above it; remove the link") from None
     return sorted(Path(f) for f in files if f.endswith(suffix) and not os.path.basename(f).startswith("."))
+
+
+def refuse_links_out(folder: Path, site_root: Path, paths: list[str] | None = None) -> None:
+    """A symbolic link below folder (or among `paths`) that leads out of the site folder, or into
+    a .git folder, is an error: what it points at would be read, copied and published."""
+    allowed = (Path(os.path.realpath(site_root)), Path(os.path.realpath(folder)))
+    found = ((path, outside_target(path, allowed)) for path in paths) if paths is not None \
+        else links_leaving(folder, allowed)
+    for link, target in found:
+        if target:
+            where = "inside a .git folder" if ".git" in Path(target).parts else f"outside the site folder {site_root}"
+            raise ContentError(link, f"a symbolic link to {target}, {where}; copy the file into the site "
+                                     "instead of linking to it")
 
 
 def slug_for(path: Path) -> str:
@@ -77,7 +90,8 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
         source, overridden = read_source(path), frozenset()
         if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
             source, overridden = with_override(entry, source)
-        pub = publication_from_source(source, markdown, config.owner, file_warnings, entry, overridden)
+        with nesting_limit(path):
+            pub = publication_from_source(source, markdown, config.owner, file_warnings, entry, overridden)
         if slug != path.stem:
             file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
         return _with_slug(pub, slug), file_warnings
@@ -86,8 +100,9 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
         """The record of a .bib entry no Markdown file overrides, or None with a warning."""
         entry, entry_warnings = bib[slug], []
         try:
-            return publication_from_source(bib_source(entry), markdown, config.owner, entry_warnings,
-                                           entry), entry_warnings
+            with nesting_limit(entry.entry.path):
+                return publication_from_source(bib_source(entry), markdown, config.owner, entry_warnings,
+                                               entry), entry_warnings
         except ContentError as exc:
             return None, entry_warnings + [f"{entry.entry.place}: entry '{entry.entry.key}': "
                                            f"{exc.message}; it is skipped"]
@@ -182,8 +197,9 @@ def load_pages(config: SiteConfig, markdown: MarkdownRenderer) -> tuple[Page | N
         if nav_order is not None and (isinstance(nav_order, bool) or not isinstance(nav_order, int)):
             raise ContentError(path, "'nav_order' must be a whole number")
         slug = slug_for(path)
-        page = Page(slug=slug, title=title.strip(), html=markdown.to_html(source.body), source=path,
-                    nav_order=nav_order)
+        with nesting_limit(path):
+            body = markdown.to_html(source.body)
+        page = Page(slug=slug, title=title.strip(), html=body, source=path, nav_order=nav_order)
         pages.append(page)
     home = next((p for name in HOME_PAGE_NAMES for p in pages if p.slug == name), None)
     pages = [p for p in pages if p is not home]

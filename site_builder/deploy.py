@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from site_builder.errors import SiteError
+from site_builder.output_guard import MARKER
 
 
 def run_deploy(args: argparse.Namespace) -> int:
@@ -24,12 +27,10 @@ def run_deploy(args: argparse.Namespace) -> int:
     remote_url = _remote_url(repo, args.remote)
     if not args.dry_run:
         _check_identity(repo)
-    if _git(repo, "symbolic-ref", "--short", "-q", "HEAD").stdout.strip() == args.branch:
-        raise SiteError(f"you are on the branch '{args.branch}' that deploy overwrites; switch to the "
-                        f"branch with your sources (git switch main) or choose another --branch")
+    _refuse_checked_out(repo, args.branch)
     _build_and_check(args, config.url)
     message = publish_message(repo, args.message)
-    files = sum(1 for p in args.output.rglob("*") if p.is_file()) + 1 + bool(config.cname)
+    files = sum(1 for p in args.output.rglob("*") if p.is_file() and p.name != MARKER) + 1 + bool(config.cname)
     target = f"branch '{args.branch}' of '{args.remote}' ({remote_url})"
     if args.dry_run:
         print(f"dry run: would publish {files} files from {args.output}/ to {target}, "
@@ -40,7 +41,10 @@ def run_deploy(args: argparse.Namespace) -> int:
             print(f"  before publishing: {_identity_advice(missing)}")
         return 0
     existed = _fetch_published(repo, args.remote, args.branch, remote_url)
-    _publish(repo, args.output.absolute(), args, message, config.cname)
+    with tempfile.TemporaryDirectory(prefix="site-builder-deploy-") as folder:
+        site = Path(folder) / "site"  # the output without site-builder's marker file
+        shutil.copytree(args.output, site, ignore=lambda d, names: [MARKER] if Path(d) == args.output else [])
+        _publish(repo, site, args, message, config.cname)
     print(f"published {files} files to {target}")
     if not existed:
         print(f"first time: in the GitHub repository's Settings -> Pages, choose 'Deploy from a branch' "
@@ -50,13 +54,33 @@ def run_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_checked_out(repo: Path, branch: str) -> None:
+    """Publishing replaces the branch's files with the site: never on the branch HEAD is on (or
+    sits at, detached, on its commit), nor on one checked out in another worktree."""
+    ref = f"refs/heads/{branch}"
+    fix = "switch to the branch with your sources (git switch main) or choose another --branch"
+    head_ref = _git(repo, "symbolic-ref", "-q", "HEAD").stdout.strip()
+    if head_ref == ref:
+        raise SiteError(f"you are on the branch '{branch}' that deploy overwrites; {fix}")
+    tip = _git(repo, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}").stdout.strip()
+    if not head_ref and tip and _git(repo, "rev-parse", "--verify", "-q", "HEAD").stdout.strip() == tip:
+        raise SiteError(f"HEAD is detached at {tip[:12]}, the commit of the branch '{branch}' that deploy "
+                        f"overwrites; {fix}")
+    folder = ""
+    for line in _git(repo, "worktree", "list", "--porcelain").stdout.splitlines():
+        folder = line.removeprefix("worktree ") if line.startswith("worktree ") else folder
+        if line == f"branch {ref}":
+            raise SiteError(f"the branch '{branch}' that deploy overwrites is checked out in {folder}; "
+                            "switch that worktree to another branch or choose another --branch")
+
+
 def _build_and_check(args: argparse.Namespace, site_url: str) -> None:
     """Build into the output folder, then check every link there; broken links stop the deploy."""
     from site_builder.build import build
     from site_builder.check import find_broken_links, print_report
     from site_builder.cli import print_warnings
 
-    built = build(args.content, args.output)
+    built = build(args.content, args.output, force=args.force)
     print_warnings(built.warnings)
     print(built.summary())
     links = find_broken_links(args.output, site_url)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import difflib
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+TOO_DEEP = ("the text nests too deeply to read (hundreds of braces, brackets or list levels inside one "
+            "another); flatten that part")
 
 
 def did_you_mean(word: str, names) -> str | None:
@@ -53,6 +58,16 @@ class ContentError(SiteError):
     def __str__(self) -> str:
         place = str(self.path) if self.line is None else f"{self.path}:{self.line}"
         return one_line(f"{place}: {self.message}")
+
+
+@contextmanager
+def nesting_limit(path: Path | str) -> Iterator[None]:
+    """Reading a file whose text nests hundreds of levels deep fails with one line naming it,
+    not with Python's RecursionError."""
+    try:
+        yield
+    except RecursionError:
+        raise ContentError(path, TOO_DEEP) from None
 
 
 class ConfigError(SiteError):

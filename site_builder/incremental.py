@@ -20,9 +20,10 @@ from typing import Iterable
 
 from site_builder.build import load_site
 from site_builder.collection import KINDS, check_references
-from site_builder.content import BibCache, load_publications
+from site_builder.content import BibCache, load_publications, refuse_links_out
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Site
+from site_builder.output_guard import OutputClaim, claim_output
 from site_builder.fragments import Fragments
 from site_builder.render import Renderer
 from site_builder.theme import Theme, make_environment, static_files
@@ -61,9 +62,12 @@ class Rebuild:
 class LiveSite:
     """One site's last good build, updated in place by `rebuild`."""
 
-    def __init__(self, content_dir: Path, output_dir: Path):
+    def __init__(self, content_dir: Path, output_dir: Path, force: bool = False,
+                 claim: OutputClaim | None = None):
         self.content = content_dir  # as given, so that errors name files as `build` does
         self.output = output_dir
+        self.force = force  # replace an output folder holding files site-builder did not write
+        self._claim = claim  # for the first full build, when the caller has claimed the output
         self.site: Site | None = None
         self.theme: Theme | None = None
         self._env = None
@@ -119,18 +123,21 @@ class LiveSite:
         return replace(result, seconds=time.perf_counter() - started)
 
     def _rebuild_everything(self) -> Rebuild:
+        claim = self._claim or claim_output(self.output, self.content, self.force)
+        self._claim = None  # a later full build claims the folder again, as it is then
         self._bib = BibCache()
         site, theme = load_site(self.content, self._bib, drafts=True)
         env = make_environment(theme)
         renderer = Renderer(site, env)
         pages = list(renderer.pages())
-        files = write_site(self.output, pages, static_files(theme))
+        files = write_site(claim, pages, static_files(theme))
         self.site, self.theme, self._env, self._fragments = site, theme, env, renderer.fragments
         self._markdown = MarkdownRenderer(allow_html=site.config.allow_html)
         self._written = dict(pages)
         return Rebuild(everything=True, files=files, warnings=site.warnings)
 
     def _rebuild_papers(self, changed: set[str]) -> Rebuild:
+        refuse_links_out(self.content, self.content.absolute().parent, sorted(changed))
         old = self.site
         known = {pub.source: pub for pub in old.publications if os.path.abspath(pub.source) not in changed}
         if any(path.endswith(".bib") for path in changed):

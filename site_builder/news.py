@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.content import content_files
-from site_builder.errors import ContentError, ManyErrors, SiteError
+from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit
 from site_builder.frontmatter import as_date, read_source
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import NewsItem, SiteConfig
@@ -16,7 +16,8 @@ def load_news(config: SiteConfig, markdown: MarkdownRenderer) -> tuple[NewsItem,
     items, errors = [], []
     for path in content_files(config.root / "news", ".md"):
         try:
-            items.append(_news_item(path, markdown))
+            with nesting_limit(path):
+                items.append(_news_item(path, markdown))
         except SiteError as exc:
             errors.append(exc)
     if errors:

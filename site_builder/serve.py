@@ -42,6 +42,7 @@ from tornado.ioloop import IOLoop
 from site_builder.config import require_site
 from site_builder.errors import SiteError
 from site_builder.incremental import LiveSite
+from site_builder.output_guard import claim_output
 
 # watchfiles reports a batch once no new change arrived for STEP_MS (at most DEBOUNCE_MS after
 # the first); a file written in the last QUIET_NS may still be being written, so wait for it.
@@ -55,7 +56,8 @@ PORT_TRIES = 10
 
 def run_serve(args: argparse.Namespace) -> int:
     require_site(args.content)
-    live = LiveSite(args.content, args.output)
+    claim = claim_output(args.output, args.content, args.force)  # refuse at once, not in the browser
+    live = LiveSite(args.content, args.output, force=args.force, claim=claim)
     status = PreviewStatus()
     rebuilder = Rebuilder(live, status, debug=args.debug)
     rebuilder.rebuild_now(())
@@ -278,6 +280,8 @@ class PreviewFiles(StaticFileHandler):
 
     @classmethod
     def get_absolute_path(cls, root: str, path: str) -> str:
+        if "\0" in path:  # no file name holds one; the OS would refuse it with a ValueError
+            raise web.HTTPError(400)
         try:
             return super().get_absolute_path(root, path)
         except web.HTTPError as refusal:  # tornado says 403 for a path that climbs out of root

@@ -1,10 +1,13 @@
 """Atomic output: the new site is written into a temporary folder beside the output
-folder and then swapped in, so the output folder always holds one complete build."""
+folder and then swapped in, so the output folder always holds one complete build. Only a folder
+that output_guard has claimed is replaced, and every build leaves its marker listing the files
+it wrote. A file system that refuses a write (full, read-only, no permission) is one line."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from site_builder.errors import SiteError
+from site_builder.output_guard import MARKER, OutputClaim, files_below, marker_text, written_files
 
 _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
 
@@ -29,9 +33,9 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_site(output: Path, pages: Iterable[tuple[str, str | bytes]], static: dict[str, Path]) -> int:
+def write_site(claim: OutputClaim, pages: Iterable[tuple[str, str | bytes]], static: dict[str, Path]) -> int:
     """Write every page and static file into a fresh folder, then swap it in. Returns the file count."""
-    with staged(output) as folder:
+    with staged(claim) as folder:
         count = folder.copy_static(static)
         for relative, content in pages:
             folder.write(relative, content)
@@ -42,39 +46,69 @@ def write_site(output: Path, pages: Iterable[tuple[str, str | bytes]], static: d
 class Staging:
     """The folder a new build is written into, beside the output folder."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, output: Path):
         self.path = path
+        self.output = output
         self._made: set[Path] = set()
 
     def copy_static(self, static: dict[str, Path]) -> int:
         for relative, source in static.items():
             target = _inside(self.path, relative)
-            _make_parent(target, self._made)
-            shutil.copyfile(source, target)
+            with _write_errors(self.output):
+                _make_parent(target, self._made)
+                shutil.copyfile(source, target)
         return len(static)
 
     def write(self, relative: str, content: str | bytes) -> None:
         target = _inside(self.path, relative)
-        _make_parent(target, self._made)
-        with open(target, "wb") as handle:
-            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+        with _write_errors(self.output):
+            _make_parent(target, self._made)
+            with open(target, "wb") as handle:
+                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 @contextmanager
-def staged(output: Path) -> Iterator[Staging]:
-    """A fresh staging folder, swapped in for the output folder when the block ends without an
-    exception and deleted when it does not, leaving the output folder as it was."""
-    output = output.absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(output)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-{os.getpid()}-", dir=output.parent))
-    staging.chmod(0o755)
+def staged(claim: OutputClaim) -> Iterator[Staging]:
+    """A fresh staging folder, swapped in for the claimed output folder when the block ends
+    without an exception and deleted when it does not, leaving the output folder as it was."""
+    output = claim.path
+    with _write_errors(output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(output)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-{os.getpid()}-", dir=output.parent))
+        staging.chmod(0o755)
     try:
-        yield Staging(staging)
-        _swap_in(staging, output)
+        folder = Staging(staging, output)
+        yield folder
+        written = set(files_below(staging))  # read back: a forked child may have written some
+        folder.write(MARKER, marker_text(written))
+        claim.confirm(written)
+        with _write_errors(output):
+            _swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+_FIXES = {
+    errno.ENOSPC: "the disk is full; free some space and build again",
+    errno.EDQUOT: "the disk quota is used up; free some space and build again",
+    errno.EROFS: "the file system is read-only; choose another --output",
+    errno.EACCES: "permission denied; check the folder's permissions or choose another --output",
+    errno.EPERM: "the operation is not permitted (is the folder or its parent immutable?); "
+                 "choose another --output",
+}
+
+
+@contextmanager
+def _write_errors(output: Path) -> Iterator[None]:
+    """An OSError while writing the output becomes one line naming the folder, cause and fix."""
+    try:
+        yield
+    except OSError as exc:
+        problem = _FIXES.get(exc.errno, f"{exc.strerror or exc}; check the folder and build again")
+        where = exc.filename or output
+        raise SiteError(f"cannot write the output folder {output} ({where}): {problem}") from exc
 
 
 def _remove_abandoned(output: Path) -> None:
@@ -101,33 +135,56 @@ def update_files(output: Path, pages: Iterable[tuple[str, str | bytes]]) -> list
     output = output.absolute()
     written: list[str] = []
     made: set[Path] = set()
-    for relative, content in pages:
-        target = _inside(output, relative)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            pass  # a new file
-        _make_parent(target, made)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        written.append(relative)
+    with _write_errors(output):
+        for relative, content in pages:
+            _replace_file(output, relative, content, written, made)
+        _relist(output, added=written)
     return written
+
+
+def _relist(output: Path, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
+    """Keep the marker's list exact after files were added or folders removed in place."""
+    listed = written_files(output)
+    if listed is None:
+        return
+    gone = tuple(f"{folder}/" for folder in removed)
+    kept = {name for name in listed if not name.startswith(gone)} if gone else listed
+    now = kept | set(added)
+    if now != listed:
+        _replace_file(output, MARKER, marker_text(now), [], set())
+
+
+def _replace_file(output: Path, relative: str, content: str | bytes, written: list[str],
+                  made: set[Path]) -> None:
+    """Write one file by an atomic rename, unless it already holds this content."""
+    target = _inside(output, relative)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if target.read_bytes() == data:
+            return
+    except OSError:
+        pass  # a new file
+    _make_parent(target, made)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    written.append(relative)
 
 
 def remove_folders(output: Path, folders: Iterable[str]) -> None:
     """Delete folders of the output, such as the page of a paper that no longer exists."""
     output = output.absolute()
+    folders = list(folders)
     for relative in folders:
         target = _inside(output, relative)
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
+    with _write_errors(output):
+        _relist(output, removed=folders)
 
 
 def _make_parent(target: Path, made: set[Path]) -> None:
@@ -146,8 +203,6 @@ def _inside(folder: Path, relative: str) -> Path:
 
 
 def _swap_in(staging: Path, output: Path) -> None:
-    if output.is_symlink() or (output.exists() and not output.is_dir()):
-        raise SiteError(f"{output} exists and is not a folder; move it away or choose another --output")
     if not output.exists():
         staging.rename(output)
         return

@@ -6,8 +6,8 @@ from __future__ import annotations
 from conftest import MINIMAL_CONFIG, paper_file, run_cli, tree_digest
 
 
-def build(content, output, cache):
-    result = run_cli("build", "--content", str(content), "--output", str(output),
+def build(content, output, cache, *extra):
+    result = run_cli("build", "--content", str(content), "--output", str(output), *extra,
                      env={"XDG_CACHE_HOME": str(cache)})
     assert result.returncode == 0, result.stderr
     return result
@@ -50,8 +50,10 @@ def test_any_change_to_the_inputs_or_the_output_means_a_real_build(make_site, tm
 
     (output / "index.html").unlink()
     (output / "stray.html").write_text("left by hand")
-    build(content, output, cache)
-    assert tree_digest(output) == good, "a missing file comes back and a stray one goes"
+    refused = run_cli("build", "--content", str(content), "--output", str(output), env={"XDG_CACHE_HOME": str(cache)})
+    assert refused.returncode == 1 and "stray.html" in refused.stderr, "a file left by hand is never deleted silently"
+    build(content, output, cache, "--force")
+    assert tree_digest(output) == good, "a missing file comes back and, with --force, a stray one goes"
 
     (content / "site.yaml").write_text(MINIMAL_CONFIG.replace("Test Site", "Renamed Site"))
     build(content, output, cache)

@@ -71,7 +71,9 @@ def test_deploy_publishes_the_built_site_and_leaves_the_work_alone(site, tmp_pat
             "assets/style.css"} <= files
     assert (clone / "CNAME").read_text().strip() == "www.ada.example"
     assert not any(f.startswith(("content/", ".github/", "output/")) or f.endswith(".md") for f in files)
-    assert files == files_of(site / "output") | {".nojekyll", "CNAME"}
+    # everything built, and nothing else: not site-builder's marker file in output/
+    assert ".site-builder-output" in files_of(site / "output")
+    assert files == files_of(site / "output") - {".site-builder-output"} | {".nojekyll", "CNAME"}
     assert "Draft, not committed." in (clone / "index.html").read_text()
     message = git(clone, "log", "-1", "--format=%B")
     assert f"Source commit: {head} (with uncommitted changes)" in message
@@ -104,7 +106,7 @@ def test_dry_run_shows_what_would_be_published_and_writes_nothing_to_git(site, t
     refs = git(site, "for-each-ref")
     result = deploy(site, "--dry-run")
     assert result.returncode == 0, result.stderr
-    files = len(files_of(site / "output")) + 2  # with .nojekyll and CNAME
+    files = len(files_of(site / "output") - {".site-builder-output"}) + 2  # with .nojekyll and CNAME
     assert (f"dry run: would publish {files} files from output/ to branch 'gh-pages' of 'origin' "
             f"({tmp_path / 'origin.git'}), which does not exist yet and would be created") in result.stdout
     assert "CNAME www.ada.example" in result.stdout

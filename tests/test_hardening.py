@@ -68,8 +68,90 @@ def test_unreadable_file_is_a_clear_error(make_site, tmp_path):
 
 def test_a_broken_symlink_is_a_clear_error(make_site, tmp_path):
     content = make_site({"papers/a.md": paper_file("A")})
-    error = fails_after(content, tmp_path / "out", lambda: os.symlink(tmp_path / "nowhere.md", content / "papers" / "b.md"))
+    missing = content.parent / "nowhere.md"  # inside the site folder (a link out of it is refused as such)
+    error = fails_after(content, tmp_path / "out", lambda: os.symlink(missing, content / "papers" / "b.md"))
     assert "b.md: cannot read the file" in error
+
+
+# --- symbolic links never carry a file from outside the site into output/ ------------------------
+
+SECRET = "root:x:0:0:a-secret-from-outside-the-site"
+
+
+@pytest.mark.parametrize("link", ["theme/static/passwd", "theme/templates/paper.html", "files/passwd",
+                                  "papers/leak.md", "theme/static/etc"])
+def test_a_symlink_out_of_the_site_is_refused_and_nothing_leaks(make_site, tmp_path, link):
+    """The target (a valid paper, so that it would build) lives in another temporary folder."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "passwd").write_text(paper_file(SECRET, body=SECRET))
+    content = make_site({"papers/a.md": paper_file("A")})
+    output = tmp_path / "out"
+    target = elsewhere if link.endswith("etc") else elsewhere / "passwd"
+
+    def add_link():
+        (content / link).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, content / link)
+
+    error = fails_after(content, output, add_link)
+    assert error.count("\n") == 1 and f"{link}: a symbolic link to {target}, outside the site folder" in error
+    assert not any(SECRET in p.read_text(errors="replace") for p in output.rglob("*") if p.is_file())
+
+
+def test_a_symlink_out_of_the_site_added_while_serving_is_refused(make_site, tmp_path):
+    from site_builder.errors import ContentError
+    from site_builder.incremental import LiveSite
+
+    (tmp_path / "passwd.md").write_text(paper_file(SECRET, body=SECRET))
+    content = make_site({"papers/a.md": paper_file("A")})
+    live = LiveSite(content, content.parent / "output")
+    live.rebuild()
+    before = tree_digest(live.output)
+    os.symlink(tmp_path / "passwd.md", content / "papers" / "leak.md")
+    with pytest.raises(ContentError, match="leak.md: a symbolic link to .*outside the site folder"):
+        live.rebuild({str((content / "papers" / "leak.md").absolute())})
+    assert tree_digest(live.output) == before
+
+
+# --- text nested hundreds of levels deep is one line, not a RecursionError ----------------------
+
+DEEP = "{" * 500 + "x" + "}" * 500
+
+
+@pytest.mark.parametrize("where, file, text", [
+    ("abstract", "papers/a.md", paper_file("A", body=DEEP)),
+    ("math in a title", "papers/a.md", paper_file(f"${DEEP}$")),
+    ("math in an abstract", "papers/a.md", paper_file("A", body=f"$\\sqrt{DEEP}$")),
+    ("nested lists in a page", "pages/cv.md",
+     "---\ntitle: CV\n---\n" + "\n".join("    " * i + "- x" for i in range(400)) + "\n"),
+])
+def test_deep_nesting_is_one_line(make_site, tmp_path, where, file, text):
+    content = make_site({"papers/ok.md": paper_file("OK"), "pages/about.md": "---\ntitle: About\n---\nHi.\n"})
+    error = fails_after(content, tmp_path / "out", lambda: (content / file).write_text(text))
+    assert error.count("\n") == 1 and f"{file}: the text nests too deeply to read" in error, (where, error)
+
+
+def test_deep_nesting_in_a_bibtex_field_skips_the_entry_with_one_line(make_site, tmp_path):
+    entry = f"@article{{deep1, title={{Deep}}, year={{2024}}, author={{Ada Lovelace}}, abstract={{${DEEP}$}}}}\n"
+    content = make_site({"papers/ok.md": paper_file("OK"), "refs.bib": entry})
+    result = build(content, tmp_path / "out")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "refs.bib:1: entry 'deep1': the text nests too deeply to read" in result.stderr
+    assert not (tmp_path / "out" / "papers" / "deep1").exists()
+
+
+def test_a_nul_byte_in_a_preview_address_is_a_bad_request_without_a_traceback(copy_example):
+    from test_serve import Preview
+    from test_serve_security import raw_get
+
+    server = Preview(copy_example)
+    try:
+        for target in ("/%00", "/papers/%00/index.html", "/index.html%00.txt"):
+            assert raw_get(server.port, target)[0] == 400, target
+        assert raw_get(server.port, "/")[0] == 200, "still serving"
+    finally:
+        server.interrupt()
+    assert not [line for line in server.lines if "Traceback" in line or "Error" in line], server.lines
 
 
 def test_ten_megabyte_abstract_builds(make_site, tmp_path):
