@@ -175,7 +175,7 @@ class Renderer:
         if output_path.endswith("index.html"):
             self.listed.append(url_path)
         try:
-            return self.env.get_template(template_name).render(**context)
+            return _with_code_stylesheet(self.env.get_template(template_name).render(**context), root)
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
                              f"{exc.message}") from None
@@ -187,6 +187,14 @@ class Renderer:
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_HIGHLIGHTED = 'codehilite"><pre>'  # what markup.py's Pygments blocks start with
+
+
+def _with_code_stylesheet(page: str, root: str) -> str:
+    """A page that shows highlighted code gets the stylesheet of its colours; others never load it."""
+    if _HIGHLIGHTED not in page:
+        return page
+    return page.replace("</head>", f'<link rel="stylesheet" href="{root}assets/code.css">\n</head>', 1)
 
 
 def _render_failure(exc: Exception, output_path: str) -> str:
