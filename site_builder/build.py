@@ -52,6 +52,14 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Sit
     return site, theme
 
 
+def copied_files(theme: Theme, content_dir: Path) -> dict[str, Path]:
+    """Output path -> source of every file copied as it is: the theme's assets and content/files/."""
+    from site_builder.content import user_files
+    from site_builder.theme import static_files
+
+    return {**static_files(theme), **user_files(content_dir)}
+
+
 def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
     """Every generated page as (output path, text), rendered in one process and held in memory
     (for tests; `build` writes each page as it is rendered, the paper pages on two cores)."""
@@ -71,7 +79,7 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
                            seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]),
                            site_url=done.get("site_url", ""))
     from site_builder.render import Renderer
-    from site_builder.theme import make_environment, static_files
+    from site_builder.theme import make_environment
     from site_builder.writer import staged
 
     site, theme = load_site(content_dir)
@@ -80,7 +88,7 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
     # site is never held in memory; a template error discards the staging folder, leaving the
     # output folder as it was.
     with staged(output_dir) as folder:
-        files = folder.copy_static(static_files(theme)) + renderer.write_papers(folder.write)
+        files = folder.copy_static(copied_files(theme, content_dir)) + renderer.write_papers(folder.write)
         for path, text in renderer.pages():
             folder.write(path, text)
             files += 1

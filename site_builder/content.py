@@ -31,6 +31,27 @@ def content_files(folder: Path, suffix: str) -> list[Path]:
     return sorted(Path(f) for f in files if f.endswith(suffix) and not os.path.basename(f).startswith("."))
 
 
+FILES_NOTE = "README.md"  # the note `init` leaves in content/files/; never published
+
+
+def user_files(content_dir: Path) -> dict[str, Path]:
+    """The researcher's own files: content/files/<path> -> output files/<path>, copied as they are.
+    Symbolic links are not followed (a link could lead out of the site); hidden names are left out."""
+    folder = content_dir / "files"
+    found: dict[str, Path] = {}
+    if folder.is_symlink() or not folder.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):  # os.walk does not enter linked folders
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            relative = path.relative_to(folder).as_posix()
+            if name.startswith(".") or path.is_symlink() or relative == FILES_NOTE:
+                continue
+            found[f"files/{relative}"] = path
+    return found
+
+
 def slug_for(path: Path) -> str:
     """The file name as a URL-safe slug; names that are not already safe are cleaned."""
     if _SAFE_NAME.fullmatch(path.stem):

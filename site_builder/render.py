@@ -26,11 +26,12 @@ def relative_root(output_path: str) -> str:
     return "../" * depth
 
 
-_SITE_ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
+_SITE_ROOT_LINK = re.compile(r'(href|src)="(?:/(?!/)|(?=files/))')
 
 
 def root_links(fragment: str, root: str) -> Markup:
-    """Rewrite site-root links in rendered Markdown ("/cv/") to page-relative ones ("../cv/")."""
+    """Rewrite site-root links in rendered Markdown ("/cv/") to page-relative ones ("../cv/"), and
+    links into the researcher's files ("files/cv.pdf") too, which mean the same from every page."""
     return Markup(_SITE_ROOT_LINK.sub(lambda m: f'{m.group(1)}="{root or "./"}', fragment))
 
 
