@@ -33,6 +33,8 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Sit
     """Read and check everything; nothing is written. `bib_cache`: see content.BibCache."""
     from site_builder.config import load_config
     from site_builder.content import load_pages, load_publications
+    from site_builder.cv import load_cv
+    from site_builder.errors import ContentError
     from site_builder.markup import MarkdownRenderer
     from site_builder.models import Site
     from site_builder.news import load_news
@@ -47,8 +49,12 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Sit
                         "uses relative links and no sitemap.xml is written; add 'url: https://...'")
     publications = load_publications(config, markdown, warnings, bib_cache=bib_cache)
     home, pages = load_pages(config, markdown)
+    cv = load_cv(config.root, markdown)
+    clash = next((page for page in pages if cv and page.slug == "cv"), None)
+    if clash:
+        raise ContentError(clash.source, f"{cv.source.name} makes the page /cv/; delete this page or rename it")
     site = Site(config=config, publications=publications, pages=pages, home=home,
-                news=load_news(config, markdown), warnings=tuple(warnings))
+                news=load_news(config, markdown), cv=cv, warnings=tuple(warnings))
     return site, theme
 
 

@@ -182,7 +182,7 @@ def load_pages(config: SiteConfig, markdown: MarkdownRenderer) -> tuple[Page | N
         pages.append(page)
     home = next((p for name in HOME_PAGE_NAMES for p in pages if p.slug == name), None)
     pages = [p for p in pages if p is not home]
-    for reserved in ("publications", "papers", "assets", "news"):
+    for reserved in ("publications", "papers", "assets", "news", "files"):
         clash = next((p for p in pages if p.slug == reserved), None)
         if clash:
             raise ContentError(clash.source, f"a page cannot be named '{reserved}' (the site uses that "

@@ -163,6 +163,31 @@ class Page:
 
 
 @dataclass(frozen=True)
+class CVEntry:
+    title: str = ""
+    degree: str = ""
+    organization: str = ""
+    location: str = ""
+    when: str = ""  # '2020', '2018 – 2022', '2022 – present'
+    url: str = ""
+    description_html: str = ""  # rendered Markdown, safe to insert
+
+
+@dataclass(frozen=True)
+class CVSection:
+    key: str  # an id-safe name; 'publications' is filled from the site's papers
+    title: str
+    entries: tuple[CVEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class CV:
+    source: Path  # cv.yaml or resume.json
+    sections: tuple[CVSection, ...]
+    pdf: str = ""  # a PDF version: a site path (files/cv.pdf) or an https URL
+
+
+@dataclass(frozen=True)
 class YearGroup:
     year: int
     publications: tuple[Publication, ...]
@@ -175,6 +200,7 @@ class Site:
     pages: tuple[Page, ...] = ()
     home: Page | None = None
     news: tuple[NewsItem, ...] = ()  # newest first
+    cv: CV | None = None  # from cv.yaml or resume.json
     warnings: tuple[str, ...] = field(default=())
 
     @property

@@ -45,8 +45,9 @@ def site_nav(site: Site) -> tuple[NavItem, ...]:
     if site.config.nav:
         return site.config.nav
     pages = tuple(NavItem(page.title, page.url_path) for page in site.pages)
+    cv = (NavItem("CV", "cv/"),) if site.cv else ()
     news = (NavItem("News", "news/"),) if site.news else ()
-    return (NavItem("Home", ""), NavItem("Publications", "publications/"), *pages, *news)
+    return (NavItem("Home", ""), NavItem("Publications", "publications/"), *pages, *cv, *news)
 
 
 class Renderer:
@@ -79,6 +80,10 @@ class Renderer:
                 yield from self.paper_files(pub)
         for page in self.site.pages:
             yield f"{page.slug}/index.html", self.page(page)
+        if self.site.cv:
+            yield "cv/index.html", self.render("cv.html", "cv/index.html", title="CV", cv=self.site.cv,
+                                               description=f"Curriculum vitae of {self.site.config.owner.name}",
+                                               current="cv/")
         if self.site.news:
             yield "news/index.html", self.render("news.html", "news/index.html", title="News",
                                                  description=f"News from {self.site.config.title}",
