@@ -86,6 +86,8 @@ class SiteConfig:
     news_count: int = 5  # news items on the home page
     allow_html: bool = False  # trust raw HTML in Markdown (otherwise it is shown as text)
     feed_limit: int = 50  # the newest papers in feed.xml; 0: every paper
+    publications_group: str = "year"  # 'year', 'type' or 'year-type' (types inside years)
+    badges: tuple[str, ...] = ()  # citation badges: altmetric, dimensions, google_scholar, inspire
 
     @property
     def feed_count(self) -> int | None:
@@ -136,6 +138,11 @@ class Publication:
     title_html: str = ""  # the title with LaTeX rendered (emphasis, MathML), when it had any
     bibtex_key: str = ""  # the citation key to export ('' -> the slug)
     bibtex_fields: tuple[tuple[str, str], ...] = ()  # exported BibTeX fields, display-only ones left out
+    # Ids for citation badges (shown when the site turns them on): 'true' means "use the DOI".
+    altmetric: str = ""
+    dimensions: str = ""
+    google_scholar_id: str = ""
+    inspirehep_id: str = ""
 
     def link(self, label: str) -> str:
         return next((link.url for link in self.links if link.label == label), "")
@@ -191,6 +198,16 @@ class CV:
 class YearGroup:
     year: int
     publications: tuple[Publication, ...]
+
+
+@dataclass(frozen=True)
+class PaperGroup:
+    """A section of the publications page: a year or a kind of paper, with kinds inside a year."""
+
+    key: str  # the section's id: 'y2024', 'journal', 'y2024-journal'
+    title: str
+    publications: tuple[Publication, ...] = ()
+    subgroups: tuple[PaperGroup, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ KNOWN_FIELDS = (
     "title", "authors", "venue", "venue_short", "year", "date", "order", "award", "selected",
     "links", "tags", "bibtex_type", "abstract", "month", "volume", "issue", "pages", "publisher",
     "doi", "arxiv", "note", "image", "bibtex_key", "bibtex", "import_hash",
+    "altmetric", "dimensions", "google_scholar_id", "inspirehep_id",
 )
+BADGE_FIELDS = ("altmetric", "dimensions", "google_scholar_id", "inspirehep_id")
 EXTRA_FIELDS = ("month", "volume", "issue", "pages", "publisher", "note")
 _LINK_FIELDS = ("doi", "arxiv")  # also accepted at the top level, as in BibTeX
 ET_AL = ("others", "and others", "et al.", "et al")
@@ -68,6 +70,7 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
         abstract_text=html_to_text(abstract_html),
         extra=tuple((k, fields.text(k)) for k in EXTRA_FIELDS if fields.text(k)),
         image=fields.image(),
+        **{key: fields.badge_id(key) for key in BADGE_FIELDS},
     )
     return render_latex(pub, source, markdown, owner, warnings, bib, overridden)
 
@@ -94,6 +97,13 @@ class _Fields:
         if required and not result:
             raise self.fail(f"'{key}' is empty; write the paper's {key}")
         return result
+
+    def badge_id(self, key: str) -> str:
+        """A citation badge's id; `true` (use the paper's DOI) is kept as 'true'."""
+        value = self.meta.get(key)
+        if value is True:
+            return "true"
+        return "" if value is False else self.text(key)
 
     def year(self) -> int:
         value = self.meta.get("year")

@@ -128,11 +128,11 @@ class Renderer:
         self._papers_written = True
         return sum(files for files, _ in done)
 
-    def listing_entry(self, pub: Publication, root: str, limit: int = 0) -> Markup:
+    def listing_entry(self, pub: Publication, root: str, limit: int = 0, heading: str = "h3") -> Markup:
         """A paper's entry in the publications list: the theme's `publication` macro, whose
         output depends on nothing else, so the entry is reused while the paper is unchanged."""
-        return self.fragments.get(pub, ("entry", root, limit), lambda: self._macro(
-            "partials/macros.html", "publication")(pub, root, limit=limit))
+        return self.fragments.get(pub, ("entry", root, limit, heading), lambda: self._macro(
+            "partials/macros.html", "publication")(pub, root, heading=heading, limit=limit))
 
     def feed_entry(self, pub: Publication) -> Markup:
         """A paper's entry in feed.xml, reused in the same way."""
@@ -149,9 +149,11 @@ class Renderer:
                            description=self.site.config.description, page=home, current="")
 
     def publications(self) -> str:
+        from site_builder.listing import paper_groups
+
         return self.render("publications.html", "publications/index.html", title="Publications",
                            description=f"Publications of {self.site.config.owner.name}",
-                           current="publications/")
+                           current="publications/", groups=paper_groups(self.site))
 
     def paper(self, pub: Publication, bibtex: str | None = None) -> str:
         return self.render("paper.html", f"papers/{pub.slug}/index.html", title=pub.title,
