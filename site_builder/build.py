@@ -98,7 +98,7 @@ def build(content_dir: Path, output_dir: Path) -> BuildReport:
         for path, text in renderer.pages():
             folder.write(path, text)
             files += 1
-    summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
+    summary = {"papers": len(site.publications), "pages": len(site.pages) + 2 + (site.cv is not None), "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
     build_cache.record_build(output_dir, key, summary)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})
