@@ -18,6 +18,7 @@ PAGES = {
     "home": "",
     "publications": "publications/",
     "paper": "papers/bayesian-model-selection-marginal-likelihood/",
+    "cv": "cv/",
 }
 WIDTHS = {"desktop": 1280, "phone": 375}
 
