@@ -32,7 +32,8 @@ LINK_FIELDS = {"pdf": "pdf", "paper": "pdf", "code": "code", "slides": "slides",
                "supp": "supplement", "data": "data", "demo": "demo"}
 # BibTeX field -> front-matter field, copied as written
 COPIED = {"title": "title", "month": "month", "volume": "volume", "number": "issue", "issue": "issue",
-          "pages": "pages", "note": "note", "abbr": "venue_short"}
+          "pages": "pages", "note": "note", "abbr": "venue_short", "altmetric": "altmetric",
+          "dimensions": "dimensions", "google_scholar_id": "google_scholar_id", "inspirehep_id": "inspirehep_id"}
 _TRUE = ("true", "yes", "1")
 _MACRO_ONLY = re.compile(r"\{?\s*\\([A-Za-z]+)\s*\}?")
 

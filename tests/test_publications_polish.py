@@ -145,3 +145,13 @@ def test_long_badges_keep_their_words_and_thumbnails_sit_beside_the_entry(browse
                     const r = range.getBoundingClientRect(); return {right: r.right, top: r.top}; }""")
                 assert text["right"] <= thumb["x"] and thumb["y"] <= text["top"] + 5  # level with the title
             page.close()
+
+
+def test_badge_ids_come_from_a_bib_file_too(make_site, tmp_path):
+    bib = ("@article{lovelace2024, title={Notes}, author={Lovelace, Ada}, journal={Journal of Things}, "
+           "year={2024}, doi={10.1000/abc}, altmetric={true}, inspirehep_id={42}}\n")
+    _, page = listing(make_site, tmp_path, "badges: [altmetric, inspire]\n", {"papers.bib": bib})
+    badges = page.select_one("#lovelace2024 .citation-badges")
+    assert badges.select_one(".altmetric-embed")["data-doi"] == "10.1000/abc"
+    assert badges.select_one("a")["href"] == "https://inspirehep.net/literature/42"
+    assert "altmetric" not in (tmp_path / "output" / "publications.bib").read_text()  # display only
