@@ -29,8 +29,9 @@ def front_matter(path):
 def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     site = init_site(tmp_path)
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    assert files == [".github/workflows/pages.yml", ".gitignore", "README.md", "content/files/README.md",
-                     "content/pages/about.md", "content/papers/example-paper.md", "content/site.yaml"]
+    assert files == [".github/workflows/pages.yml", ".gitignore", "README.md", "content/cv.yaml",
+                     "content/files/README.md", "content/pages/about.md", "content/papers/example-paper.md",
+                     "content/site.yaml"]
     assert "output/" in (site / ".gitignore").read_text().splitlines()
     check = run_cli("check", cwd=site)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -40,6 +41,7 @@ def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     assert build.stderr == "", "the skeleton builds without warnings"
     assert "An Example Paper" in (site / "output" / "papers" / "example-paper" / "index.html").read_text()
     assert not (site / "output" / "files").exists(), "init's note in content/files/ is not published"
+    assert "An Example Paper" in (site / "output" / "cv" / "index.html").read_text()
 
 
 def test_site_yaml_explains_every_setting(tmp_path):
