@@ -4,8 +4,10 @@ the pages that show code."""
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 
+from browser import browser, serve_folder  # noqa: F401  (the fixture is used by name)
 from conftest import paper_file
 from site_builder.build import build
 
@@ -78,3 +80,23 @@ def test_math_in_news_and_in_a_paper_abstract(make_site, tmp_path):
     assert soup(output / "news" / "index.html").select_one("main math msqrt")
     abstract = soup(output / "papers" / "p" / "index.html").select_one("main math msup")
     assert abstract is not None
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_highlighted_code_and_math_pass_axe(browser, make_site, tmp_path, scheme):
+    """The code colours meet WCAG AA contrast on the code background, in both themes."""
+    from test_site_ui import AXE
+
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing; `make test` installs it with npm")
+    code = "\n".join(f"x{n} = compute({n}, 'text', None)  # comment {n}" for n in range(3))
+    output = built(make_site, tmp_path, {"pages/notes.md": PAGE + f"\n```python\n{code}\n```\n\n```bash\necho $HOME\n```\n"})
+    with serve_folder(output) as base:
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(base + "notes/")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("axe.run().then(r => r.violations.map(v => v.id + ': ' + v.nodes.length"
+                                   " + ' x ' + v.nodes[0].target.join(' ')))")
+        context.close()
+    assert violations == []
