@@ -37,6 +37,8 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None,
     from site_builder.collection import check_references, load_items
     from site_builder.config import load_config
     from site_builder.content import load_pages, load_publications, refuse_links_out
+    from site_builder.cv import load_cv
+    from site_builder.errors import ContentError
     from site_builder.markup import MarkdownRenderer
     from site_builder.models import Site
     from site_builder.news import load_news
@@ -58,10 +60,22 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None,
     home, pages = load_pages(config, markdown)
     items = load_items(config.root, markdown, warnings, drafts)
     check_references(items, publications, pages)
+    cv = load_cv(config.root, markdown)
+    clash = next((page for page in pages if cv and page.slug == "cv"), None)
+    if clash:
+        raise ContentError(clash.source, f"{cv.source.name} makes the page /cv/; delete this page or rename it")
     site = Site(config=config, publications=publications, pages=pages, home=home,
-                news=load_news(config, markdown), warnings=tuple(warnings), items=items,
+                news=load_news(config, markdown), cv=cv, warnings=tuple(warnings), items=items,
                 today=build_day())
     return site, theme
+
+
+def copied_files(theme: Theme, content_dir: Path) -> dict[str, Path]:
+    """Output path -> source of every file copied as it is: the theme's assets and content/files/."""
+    from site_builder.content import user_files
+    from site_builder.theme import static_files
+
+    return {**static_files(theme), **user_files(content_dir)}
 
 
 def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
@@ -88,7 +102,7 @@ def build(content_dir: Path, output_dir: Path, force: bool = False) -> BuildRepo
                            seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]),
                            site_url=done.get("site_url", ""))
     from site_builder.render import Renderer
-    from site_builder.theme import make_environment, static_files
+    from site_builder.theme import make_environment
     from site_builder.writer import staged
 
     site, theme = load_site(content_dir)
@@ -97,7 +111,7 @@ def build(content_dir: Path, output_dir: Path, force: bool = False) -> BuildRepo
     # site is never held in memory; a template error discards the staging folder, leaving the
     # output folder as it was.
     with staged(claim) as folder:
-        files = folder.copy_static(static_files(theme)) + renderer.write_papers(folder.write)
+        files = folder.copy_static(copied_files(theme, content_dir)) + renderer.write_papers(folder.write)
         for path, text in renderer.pages():
             folder.write(path, text)
             files += 1

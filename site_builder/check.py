@@ -176,7 +176,8 @@ class _BuiltSite:
             target += "index.html"
         if target not in self.files:
             if f"{target}/index.html" not in self.files:
-                return f"is broken: {target} does not exist"
+                hint = f"; add it to content/{target}" if target.startswith("files/") else ""
+                return f"is broken: {target} does not exist{hint}"
             target += "/index.html"
         fragment = unquote(fragment)
         if fragment and fragment != "top" and target in self.ids and fragment not in self.ids[target]:

@@ -17,8 +17,10 @@ CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
     "author_limit", "footer", "cname", "image", "photo", "affiliation", "profiles", "news_count",
-    "allow_html", "feed_limit", "home_posts", "home_talks",
+    "allow_html", "feed_limit", "home_posts", "home_talks", "publications_group", "badges",
 )
+GROUPINGS = ("year", "type", "year-type")  # how the publications page groups papers
+BADGES = ("altmetric", "dimensions", "google_scholar", "inspire")  # citation badges a site may turn on
 # A host name for GitHub Pages' CNAME file: dot-separated labels of letters, digits and hyphens.
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
 
@@ -96,6 +98,8 @@ def load_config(content_dir: Path) -> SiteConfig:
         feed_limit=feed_limit,
         home_posts=home_posts,
         home_talks=home_talks,
+        publications_group=_choice(text("publications_group", "year"), GROUPINGS, "publications_group", problems),
+        badges=_badges(data.get("badges"), problems),
     )
     if problems:
         raise ConfigError(path, problems)
@@ -121,6 +125,26 @@ def _count(data: dict, key: str, default: int, zero_means: str, problems: list[s
         problems.append(f"'{key}' must be a whole number ({zero_means})")
         return default
     return value
+
+
+def _choice(value: str, choices: tuple[str, ...], key: str, problems: list[str]) -> str:
+    if value not in choices:
+        problems.append(f"'{key}' must be one of {', '.join(choices)} (got '{value}'){_suggest(value, choices)}")
+        return choices[0]
+    return value
+
+
+def _badges(value: Any, problems: list[str]) -> tuple[str, ...]:
+    """The citation badges to show: a list of names from BADGES (they load other hosts' scripts)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"'badges' must be a list, e.g. [altmetric, dimensions] (known: {', '.join(BADGES)})")
+        return ()
+    for name in value:
+        if name not in BADGES:
+            problems.append(f"unknown badge '{name}'{_suggest(name, BADGES)}; known: {', '.join(BADGES)}")
+    return tuple(dict.fromkeys(v for v in value if v in BADGES))
 
 
 def _image(path: str, problems: list[str], key: str = "image") -> str:

@@ -13,7 +13,7 @@ from typing import Mapping
 from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit
 from site_builder.frontmatter import read_source
 from site_builder.markup import MarkdownRenderer
-from site_builder.models import Page, Publication, SiteConfig
+from site_builder.models import BADGE_FIELDS, Page, Publication, SiteConfig
 from site_builder.parallel import map_on_two_cores
 from site_builder.paper_identity import identity_keys, same_paper
 from site_builder.papers import publication_from_source
@@ -44,6 +44,27 @@ def refuse_links_out(folder: Path, site_root: Path, paths: list[str] | None = No
             where = "inside a .git folder" if ".git" in Path(target).parts else f"outside the site folder {site_root}"
             raise ContentError(link, f"a symbolic link to {target}, {where}; copy the file into the site "
                                      "instead of linking to it")
+
+
+FILES_NOTE = "README.md"  # the note `init` leaves in content/files/; never published
+
+
+def user_files(content_dir: Path) -> dict[str, Path]:
+    """The researcher's own files: content/files/<path> -> output files/<path>, copied as they are.
+    Symbolic links are not followed (a link could lead out of the site); hidden names are left out."""
+    folder = content_dir / "files"
+    found: dict[str, Path] = {}
+    if folder.is_symlink() or not folder.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):  # os.walk does not enter linked folders
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            relative = path.relative_to(folder).as_posix()
+            if name.startswith(".") or path.is_symlink() or relative == FILES_NOTE:
+                continue
+            found[f"files/{relative}"] = path
+    return found
 
 
 def slug_for(path: Path) -> str:
@@ -149,19 +170,19 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
     publications = tuple(sorted(by_slug.values(), key=display_order))
-    warnings.extend(_badges_not_shown(publications))
+    warnings.extend(_badges_not_shown(publications, config.badges))
     return publications
 
 
-def _badges_not_shown(publications: tuple[Publication, ...]) -> list[str]:
-    """One line naming the al-folio badge fields the papers have: the model carries them
-    (pub.badges) but the default theme does not show them yet."""
-    counts = Counter(key for pub in publications for key, _ in pub.badges)
+def _badges_not_shown(publications: tuple[Publication, ...], turned_on: tuple[str, ...]) -> list[str]:
+    """One line naming the badge fields the papers have whose badges the site has not turned on."""
+    counts = Counter(key for pub in publications for key, _ in pub.badges if BADGE_FIELDS[key] not in turned_on)
     if not counts:
         return []
     found = ", ".join(f"{key} ({n} paper{'s' if n > 1 else ''})" for key, n in sorted(counts.items()))
-    return [f"papers have al-folio badge fields that the theme does not display yet: {found}; they are "
-            "kept for themes that show them (pub.badges)"]
+    names = ", ".join(sorted({BADGE_FIELDS[key] for key in counts}))
+    return [f"papers have citation badge fields that are not displayed: {found}; to show the badges, "
+            f"add 'badges: [{names}]' to site.yaml (they load other hosts' scripts: see docs/themes.md)"]
 
 
 def _with_slug(pub: Publication, slug: str) -> Publication:
@@ -203,7 +224,7 @@ def load_pages(config: SiteConfig, markdown: MarkdownRenderer) -> tuple[Page | N
         pages.append(page)
     home = next((p for name in HOME_PAGE_NAMES for p in pages if p.slug == name), None)
     pages = [p for p in pages if p is not home]
-    for reserved in ("publications", "papers", "assets", "news"):
+    for reserved in ("publications", "papers", "assets", "news", "files"):
         clash = next((p for p in pages if p.slug == reserved), None)
         if clash:
             raise ContentError(clash.source, f"a page cannot be named '{reserved}' (the site uses that "

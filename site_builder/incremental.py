@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from site_builder.build import load_site
+from site_builder.build import copied_files, load_site
 from site_builder.collection import KINDS, check_references
 from site_builder.content import BibCache, load_publications, refuse_links_out
 from site_builder.markup import MarkdownRenderer
@@ -26,7 +26,7 @@ from site_builder.models import Site
 from site_builder.output_guard import OutputClaim, claim_output
 from site_builder.fragments import Fragments
 from site_builder.render import Renderer
-from site_builder.theme import Theme, make_environment, static_files
+from site_builder.theme import Theme, make_environment
 from site_builder.writer import remove_folders, update_files, write_site
 
 # Folders that hold only Markdown and BibTeX content files (content.load_publications / load_pages,
@@ -130,7 +130,7 @@ class LiveSite:
         env = make_environment(theme)
         renderer = Renderer(site, env)
         pages = list(renderer.pages())
-        files = write_site(claim, pages, static_files(theme))
+        files = write_site(claim, pages, copied_files(theme, self.content))
         self.site, self.theme, self._env, self._fragments = site, theme, env, renderer.fragments
         self._markdown = MarkdownRenderer(allow_html=site.config.allow_html)
         self._written = dict(pages)

@@ -74,7 +74,7 @@ def absolute_url(link: str, config: SiteConfig, page_path: str = "") -> str:
         return link
     if not link or not config.url or ":" in link.split("/", 1)[0]:
         return ""
-    if link.startswith("/"):
+    if link.startswith(("/", "files/")):  # files/x.pdf is the site's files folder from every page
         return config.url + link.lstrip("/")
     return urljoin(config.url + page_path, link)
 

@@ -23,8 +23,9 @@ LINK_TITLES = {
 }
 
 
-# al-folio's citation badges: carried for themes; the default theme does not show them yet.
-BADGE_FIELDS = ("altmetric", "dimensions", "google_scholar_id", "inspirehep_id")
+# Paper fields holding citation-badge ids -> the name a site turns the badge on with (site.yaml 'badges').
+BADGE_FIELDS = {"altmetric": "altmetric", "dimensions": "dimensions", "google_scholar_id": "google_scholar",
+                "inspirehep_id": "inspire"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class SiteConfig:
     feed_limit: int = 50  # the newest papers in feed.xml; 0: every paper
     home_posts: int = 3  # the latest posts on the home page
     home_talks: int = 3  # upcoming talks on the home page
+    publications_group: str = "year"  # 'year', 'type' or 'year-type' (types inside years)
+    badges: tuple[str, ...] = ()  # citation badges: altmetric, dimensions, google_scholar, inspire
 
     @property
     def feed_count(self) -> int | None:
@@ -145,14 +148,23 @@ class Publication:
     image: str = ""  # preview image for sharing: a site path or an http(s) URL
     additional_info_html: str = ""  # al-folio's Markdown note after the venue line, rendered inline
     annotation_html: str = ""  # al-folio's note on the authors, escaped, lines joined with <br>
-    badges: tuple[tuple[str, str], ...] = ()  # al-folio's badge fields (BADGE_FIELDS) as written, for themes
     title_html: str = ""  # the title with LaTeX rendered (emphasis, MathML), when it had any
     bibtex_key: str = ""  # the citation key to export ('' -> the slug)
     bibtex_fields: tuple[tuple[str, str], ...] = ()  # exported BibTeX fields, display-only ones left out
+    # Ids for citation badges (shown when the site turns them on): 'true' means "use the DOI".
+    altmetric: str = ""
+    dimensions: str = ""
+    google_scholar_id: str = ""
+    inspirehep_id: str = ""
 
-    def badge(self, name: str) -> str:
+    def badge(self, field_name: str) -> str:
         """A badge field's value ('altmetric' -> '248277'), '' when the paper has none."""
-        return next((value for key, value in self.badges if key == name), "")
+        return getattr(self, field_name) if field_name in BADGE_FIELDS else ""
+
+    @property
+    def badges(self) -> tuple[tuple[str, str], ...]:
+        """The badge fields this paper has, as (field, value)."""
+        return tuple((key, getattr(self, key)) for key in BADGE_FIELDS if getattr(self, key))
 
     def link(self, label: str) -> str:
         return next((link.url for link in self.links if link.label == label), "")
@@ -218,9 +230,44 @@ class Item:
 
 
 @dataclass(frozen=True)
+class CVEntry:
+    title: str = ""
+    degree: str = ""
+    organization: str = ""
+    location: str = ""
+    when: str = ""  # '2020', '2018 – 2022', '2022 – present'
+    url: str = ""
+    description_html: str = ""  # rendered Markdown, safe to insert
+
+
+@dataclass(frozen=True)
+class CVSection:
+    key: str  # an id-safe name; 'publications' is filled from the site's papers
+    title: str
+    entries: tuple[CVEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class CV:
+    source: Path  # cv.yaml or resume.json
+    sections: tuple[CVSection, ...]
+    pdf: str = ""  # a PDF version: a site path (files/cv.pdf) or an https URL
+
+
+@dataclass(frozen=True)
 class YearGroup:
     year: int
     publications: tuple[Publication, ...]
+
+
+@dataclass(frozen=True)
+class PaperGroup:
+    """A section of the publications page: a year or a kind of paper, with kinds inside a year."""
+
+    key: str  # the section's id: 'y2024', 'journal', 'y2024-journal'
+    title: str
+    publications: tuple[Publication, ...] = ()
+    subgroups: tuple[PaperGroup, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +277,7 @@ class Site:
     pages: tuple[Page, ...] = ()
     home: Page | None = None
     news: tuple[NewsItem, ...] = ()  # newest first
+    cv: CV | None = None  # from cv.yaml or resume.json
     warnings: tuple[str, ...] = field(default=())
     items: tuple[Item, ...] = ()  # posts, talks, projects, teaching: each kind in display order
     today: dt.date | None = None  # the build's day (clock.build_day): decides upcoming talks

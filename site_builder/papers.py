@@ -76,7 +76,7 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
         image=fields.image(),
         additional_info_html=_inline_html(markdown, fields.text("additional_info")),
         annotation_html=_annotation_html(fields.text("annotation")),
-        badges=fields.badges(),
+        **{key: fields.badge_id(key) for key in BADGE_FIELDS},
     )
     return render_latex(pub, source, markdown, owner, warnings, bib, overridden)
 
@@ -103,6 +103,13 @@ class _Fields:
         if required and not result:
             raise self.fail(f"'{key}' is empty; write the paper's {key}")
         return result
+
+    def badge_id(self, key: str) -> str:
+        """A citation badge's id; `true` (use the paper's DOI) is kept as 'true'."""
+        value = self.meta.get(key)
+        if value is True:
+            return "true"
+        return "" if value is False else self.text(key)
 
     def year(self) -> int:
         value = self.meta.get("year")
@@ -139,16 +146,6 @@ class _Fields:
         warnings.append(f"{self.path}: 'month' {text!r} is not a month (write may or 5); the paper is "
                         "listed after those with a month")
         return None
-
-    def badges(self) -> tuple[tuple[str, str], ...]:
-        """al-folio's badge fields as text ('dimensions: true' -> 'true')."""
-        found = []
-        for key in BADGE_FIELDS:
-            value = self.meta.get(key)
-            text = str(value).lower() if isinstance(value, bool) else self.text(key)
-            if text:
-                found.append((key, text))
-        return tuple(found)
 
     def image(self) -> str:
         path = self.text("image")

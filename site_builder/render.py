@@ -27,19 +27,23 @@ def relative_root(output_path: str) -> str:
     return "../" * depth
 
 
-_SITE_ROOT_LINK = re.compile(r'(href|src)="/(?!/)')
+_SITE_ROOT_LINK = re.compile(r'(href|src)="(?:/(?!/)|(?=files/))')
 
 
 def root_links(fragment: str, root: str) -> Markup:
-    """Rewrite site-root links in rendered Markdown ("/cv/") to page-relative ones ("../cv/")."""
+    """Rewrite site-root links in rendered Markdown ("/cv/") to page-relative ones ("../cv/"), and
+    links into the researcher's files ("files/cv.pdf") too, which mean the same from every page."""
     return Markup(_SITE_ROOT_LINK.sub(lambda m: f'{m.group(1)}="{root or "./"}', fragment))
 
 
 def site_path(url: str, root: str) -> str:
-    """A link as the page should write it: a site-root path ('/files/x.pdf') made page-relative
+    """A link as the page should write it: a site-root path ('/files/x.pdf') or a link into the
+    researcher's files ('files/x.pdf', the same from every page) made page-relative
     ('../../files/x.pdf'), so that it works under a project sub-path too; others unchanged."""
     if url.startswith("/") and not url.startswith("//"):
         return root + url[1:] or "./"
+    if url.startswith("files/"):
+        return root + url
     return url
 
 
@@ -61,6 +65,8 @@ def site_nav(site: Site) -> tuple[NavItem, ...]:
     pages_rank = rank["news/"] - 0.5
     sections = [NavItem("Home", ""), NavItem("Publications", "publications/"),
                 *(NavItem(kind.title, f"{kind.section}/") for kind in listing_kinds(site))]
+    if site.cv:
+        sections.append(NavItem("CV", "cv/"))
     if site.news:
         sections.append(NavItem("News", "news/"))
     ranked = [(rank.get(item.path, pages_rank), item) for item in sections]
@@ -102,6 +108,10 @@ class Renderer:
             yield f"{page.slug}/index.html", self.page(page)
         for template, path, context in collection_pages(self.site):
             yield path, self.render(template, path, **context)
+        if self.site.cv:
+            yield "cv/index.html", self.render("cv.html", "cv/index.html", title="CV", cv=self.site.cv,
+                                               description=f"Curriculum vitae of {self.site.config.owner.name}",
+                                               current="cv/")
         if self.site.news:
             yield "news/index.html", self.render("news.html", "news/index.html", title="News",
                                                  description=f"News from {self.site.config.title}",
@@ -146,11 +156,11 @@ class Renderer:
         self._papers_written = True
         return sum(files for files, _ in done)
 
-    def listing_entry(self, pub: Publication, root: str, limit: int = 0) -> Markup:
+    def listing_entry(self, pub: Publication, root: str, limit: int = 0, heading: str = "h3") -> Markup:
         """A paper's entry in the publications list: the theme's `publication` macro, whose
         output depends on nothing else, so the entry is reused while the paper is unchanged."""
-        return self.fragments.get(pub, ("entry", root, limit), lambda: self._macro(
-            "partials/macros.html", "publication")(pub, root, limit=limit))
+        return self.fragments.get(pub, ("entry", root, limit, heading), lambda: self._macro(
+            "partials/macros.html", "publication")(pub, root, heading=heading, limit=limit))
 
     def feed_entry(self, pub: Publication) -> Markup:
         """A paper's entry in feed.xml, reused in the same way."""
@@ -167,9 +177,11 @@ class Renderer:
                            description=self.site.config.description, page=home, current="")
 
     def publications(self) -> str:
+        from site_builder.listing import paper_groups
+
         return self.render("publications.html", "publications/index.html", title="Publications",
                            description=f"Publications of {self.site.config.owner.name}",
-                           current="publications/")
+                           current="publications/", groups=paper_groups(self.site))
 
     def paper(self, pub: Publication, bibtex: str | None = None) -> str:
         return self.render("paper.html", f"papers/{pub.slug}/index.html", title=pub.title,
@@ -199,7 +211,7 @@ class Renderer:
         if output_path.endswith("index.html"):
             self.listed.append(url_path)
         try:
-            return self.env.get_template(template_name).render(**context)
+            return _with_code_stylesheet(self.env.get_template(template_name).render(**context), root)
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
                              f"{exc.message}") from None
@@ -211,6 +223,14 @@ class Renderer:
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_HIGHLIGHTED = 'codehilite"><pre>'  # what markup.py's Pygments blocks start with
+
+
+def _with_code_stylesheet(page: str, root: str) -> str:
+    """A page that shows highlighted code gets the stylesheet of its colours; others never load it."""
+    if _HIGHLIGHTED not in page:
+        return page
+    return page.replace("</head>", f'<link rel="stylesheet" href="{root}assets/code.css">\n</head>', 1)
 
 
 def _render_failure(exc: Exception, output_path: str) -> str:

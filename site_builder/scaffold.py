@@ -46,17 +46,17 @@ PAPER_FIELDS = {
     "arxiv": ("", "an arXiv id such as 2401.12345 becomes a link"),
     "links": ("\n  pdf:\n  code:\n  slides:\n  poster:\n  video:\n  website:",
               "buttons under the paper, 'label: https://...'; empty ones are left out"),
-    "image": ("", "a preview picture: a site path like assets/paper.png, or an https:// URL"),
+    "image": ("", "a preview picture: a file like files/paper.png (in content/files/), or an https:// URL"),
     "award": ("", "an award to highlight: Best Paper Award"),
     "additional_info": ("", "Markdown shown after the venue: *Oral*, [talk](https://...)"),
     "annotation": ("", "a note under the authors; <br> starts a new line"),
     "selected": ("false", "true lists the paper among the selected ones on the home page"),
     "tags": ("[]", "topics, like [vision, robustness]"),
     "note": ("", "a note kept in the BibTeX entry"),
-    "altmetric": ("", "al-folio's badge fields, kept for themes that show them: an Altmetric id or true"),
-    "dimensions": ("", "true for a Dimensions badge"),
-    "google_scholar_id": ("", "the paper's Google Scholar id"),
-    "inspirehep_id": ("", "the paper's INSPIRE-HEP record number"),
+    "altmetric": ("", "citation badges, shown when site.yaml's 'badges' turns them on: true (use the DOI)"),
+    "dimensions": ("", "true (use the DOI), a DOI or a PubMed id, for the Dimensions badge"),
+    "google_scholar_id": ("", "the paper's id in your Google Scholar profile (after 'citation_for_view=...:')"),
+    "inspirehep_id": ("", "the paper's INSPIRE record number"),
     "import_hash": ("", "written by 'site-builder import' to notice hand edits; leave it empty"),
     "abstract": ("", "a one-line abstract here, or (better) Markdown below the closing '---'"),
 }
@@ -167,10 +167,17 @@ def new_page(content: Path, name: str) -> Path:
     if not slug:
         raise SiteError(f"'{name}' has no letters or digits to make the page's address from; "
                         "use a name like 'teaching' or 'cv'")
+    maker = next((content / name for name in _PAGE_MAKERS.get(slug, ()) if (content / name).exists()), None)
+    if maker:
+        raise SiteError(f"{maker} already makes the page {slug}/; edit it instead, or name the page otherwise")
     text = (f"---\ntitle: {json.dumps(page_title(name), ensure_ascii=False)}\n"
             "# nav_order: 1  # a whole number: the page's place among the pages\n"
             f"---\nWrite this page in Markdown. Its address is {slug}/.\n")
     return _create(content / "pages" / f"{slug}.md", text)
+
+
+# A page's address -> the content that already makes a page there.
+_PAGE_MAKERS = {"cv": ("cv.yaml", "resume.json")}
 
 
 def page_title(name: str) -> str:

@@ -200,9 +200,17 @@ def test_badge_fields_reach_the_model_and_one_warning_names_them(make_site, tmp_
     assert epr.badge("altmetric") == "248277" and epr.venue_short == "PhysRev" and epr.selected
     result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"))
     lines = [line for line in result.stderr.splitlines() if "badge fields" in line]
-    assert lines == ["warning: papers have al-folio badge fields that the theme does not display yet: altmetric "
+    assert lines == ["warning: papers have citation badge fields that are not displayed: altmetric "
                      "(2 papers), dimensions (2 papers), google_scholar_id (2 papers), inspirehep_id (2 papers); "
-                     "they are kept for themes that show them (pub.badges)"]
+                     "to show the badges, add 'badges: [altmetric, dimensions, google_scholar, inspire]' to "
+                     "site.yaml (they load other hosts' scripts: see docs/themes.md)"]
+    (content / "site.yaml").write_text(EINSTEIN + "badges: [altmetric, dimensions]\n")
+    result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"))
+    lines = [line for line in result.stderr.splitlines() if "badge fields" in line]
+    assert lines == ["warning: papers have citation badge fields that are not displayed: "
+                     "google_scholar_id (2 papers), inspirehep_id (2 papers); to show the badges, add "
+                     "'badges: [google_scholar, inspire]' to site.yaml (they load other hosts' scripts: "
+                     "see docs/themes.md)"]
 
 
 def test_every_corpus_preview_gets_a_thumbnail(corpus_site):
@@ -357,7 +365,7 @@ def test_import_then_build_shows_the_same_al_folio_fields(make_site, tmp_path):
     assert epr.select_one(".annotation").get_text() == "* Example use of superscripts† Albert Einstein"
     assert epr.select_one(".additional-info a")["href"] == "https://github.com/alshedivat/al-folio/"
     assert "../files/pdf/example_pdf.pdf" in [a["href"] for a in epr.select(".pub-links a")]
-    assert "badge fields that the theme does not display yet: altmetric (1 paper)" in result.stderr
+    assert "badge fields that are not displayed: altmetric (1 paper)" in result.stderr
     assert "unknown field" not in result.stderr
 
 

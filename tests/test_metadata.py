@@ -280,7 +280,7 @@ def test_full_paper_tags(variants):
     assert metas(page, "citation_firstpage") == ["101"] and metas(page, "citation_lastpage") == ["125"]
     assert metas(page, "citation_doi") == ["10.5555/1234.5678"]
     assert metas(page, "citation_arxiv_id") == ["2305.01234"]
-    assert metas(page, "citation_pdf_url") == [base + "papers/full/files/full.pdf"]  # made absolute
+    assert metas(page, "citation_pdf_url") == [base + "files/full.pdf"]  # files/ is the site's files folder
     assert metas(page, "citation_abstract_html_url") == [base + "papers/full/"]
     assert prop(page, "og:image") == base + "assets/full.png"  # the paper's preview wins
     assert metas(page, "twitter:card") == ["summary_large_image"]

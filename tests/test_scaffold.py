@@ -29,9 +29,9 @@ def front_matter(path):
 def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     site = init_site(tmp_path)
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    assert files == [".github/workflows/pages.yml", ".gitignore", "README.md", "content/pages/about.md",
-                     "content/papers/example-paper.md", "content/posts/hello-world.md",
-                     "content/projects/example-project.md", "content/site.yaml",
+    assert files == [".github/workflows/pages.yml", ".gitignore", "README.md", "content/cv.yaml",
+                     "content/files/README.md", "content/pages/about.md", "content/papers/example-paper.md",
+                     "content/posts/hello-world.md", "content/projects/example-project.md", "content/site.yaml",
                      "content/talks/example-talk.md", "requirements.txt"]
     assert "output/" in (site / ".gitignore").read_text().splitlines()
     check = run_cli("check", cwd=site)
@@ -43,6 +43,8 @@ def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     assert "An Example Paper" in (site / "output" / "papers" / "example-paper" / "index.html").read_text()
     for page in ("blog/hello-world", "talks/example-talk", "projects/example-project"):
         assert (site / "output" / page / "index.html").is_file(), page
+    assert not (site / "output" / "files").exists(), "init's note in content/files/ is not published"
+    assert "An Example Paper" in (site / "output" / "cv" / "index.html").read_text()
 
 
 def test_site_yaml_explains_every_setting(tmp_path):
@@ -189,8 +191,11 @@ def test_new_page_becomes_a_page_of_the_site(tmp_path):
     assert front_matter(site / "content/pages/teaching.md") == {"title": "Teaching"}
     assert run_cli("new", "page", "teaching-notes", cwd=site).returncode == 0
     assert front_matter(site / "content/pages/teaching-notes.md") == {"title": "Teaching notes"}
-    assert run_cli("new", "page", "CV", cwd=site).returncode == 0
-    assert front_matter(site / "content/pages/cv.md") == {"title": "CV"}
+    assert run_cli("new", "page", "FAQ", cwd=site).returncode == 0
+    assert front_matter(site / "content/pages/faq.md") == {"title": "FAQ"}
+    refused = run_cli("new", "page", "cv", cwd=site)
+    assert refused.returncode == 1 and not (site / "content/pages/cv.md").exists()
+    assert refused.stderr == "error: content/cv.yaml already makes the page cv/; edit it instead, or name the page otherwise\n"
     assert run_cli("build", cwd=site).returncode == 0
     assert "<h1" in (site / "output/teaching/index.html").read_text()
     assert 'href="teaching/"' in (site / "output/index.html").read_text()

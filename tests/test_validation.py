@@ -40,14 +40,24 @@ def need_java() -> str:
 
 @pytest.fixture(scope="module")
 def variant_outputs(tmp_path_factory) -> list[Path]:
-    """Small sites with what the example lacks: links, DOI, arXiv, images, journal, no url."""
+    """Small sites with what the example lacks: links, DOI, arXiv, images, journal, no url; papers
+    grouped by kind inside years, a JSON Resume CV, a page with math and highlighted code."""
     outputs = []
-    for name, config in (("with-url", MINIMAL_CONFIG + "image: assets/site.png\n"), ("no-url", NO_URL_CONFIG)):
+    grouped = MINIMAL_CONFIG + "publications_group: year-type\n"
+    for name, config in (("with-url", MINIMAL_CONFIG + "image: assets/site.png\n"), ("no-url", NO_URL_CONFIG),
+                         ("grouped", grouped)):
         content = tmp_path_factory.mktemp(name) / "content"
         (content / "papers").mkdir(parents=True)
         (content / "site.yaml").write_text(config)
         for slug, text in (("full", FULL), ("bare", BARE), ("conf", CONFERENCE)):
             (content / "papers" / f"{slug}.md").write_text(text)
+        if config == grouped:
+            (content / "pages").mkdir()
+            (content / "pages" / "notes.md").write_text("---\ntitle: Notes\n---\nWe have $a^2 + b^2 = c^2$.\n\n"
+                                                        "$$\\int_0^1 x\\,dx$$\n\n```python {linenos=true}\nx = 1\n```\n")
+            (content / "resume.json").write_text(json.dumps({"work": [{"name": "Lab", "position": "Postdoc",
+                                                                      "startDate": "2022-01-01",
+                                                                      "highlights": ["Things"]}]}))
         output = content.parent / "output"
         result = run_cli("build", "--content", str(content), "--output", str(output))
         assert result.returncode == 0, result.stderr

@@ -94,8 +94,22 @@
     });
   }
 
+  // The panel folds behind one "Search and filter" button on phones, and everywhere on small lists
+  // (the stylesheet decides); a filtered address opens it.
+  var toggle = document.getElementById("filter-toggle");
+  function unfold(open) {
+    form.classList.toggle("open", open);
+    if (toggle) toggle.setAttribute("aria-expanded", String(open));
+  }
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      unfold(!form.classList.contains("open"));
+      if (form.classList.contains("open")) form.elements.q.focus();
+    });
+  }
   if (location.search) {
     restoreFromUrl();
+    unfold(fields.some(function (name) { return state()[name]; }));
     apply();
   }
   // The list follows every keystroke; the address waits for a pause in typing (browsers throttle

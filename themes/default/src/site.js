@@ -53,15 +53,58 @@
   }
 
   // Copy buttons for BibTeX blocks.
-  document.querySelectorAll("button.copy").forEach(function (button) {
-    var target = document.getElementById(button.dataset.copy);
-    if (!target || !navigator.clipboard) return;
-    button.hidden = false;
+  function copies(button, target) {
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(target.textContent).then(function () {
         button.textContent = "Copied";
         setTimeout(function () { button.textContent = "Copy"; }, 1500);
       });
+    });
+  }
+  document.querySelectorAll("button.copy").forEach(function (button) {
+    var target = document.getElementById(button.dataset.copy);
+    if (!target || !navigator.clipboard) return;
+    button.hidden = false;
+    copies(button, target);
+  });
+
+  // BibTeX in place on listings: the "BibTeX" button shows the paper's cite.bib below the entry's
+  // buttons, with a Copy button, without leaving the page. Without JavaScript (or when the file
+  // cannot be read) it leads to the BibTeX on the paper's page.
+  document.querySelectorAll('.pub-links a[href$="#bibtex"]').forEach(function (link, index) {
+    var box = null;
+    link.setAttribute("role", "button");
+    link.setAttribute("aria-expanded", "false");
+    link.addEventListener("click", function (event) {
+      if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      if (box) {
+        box.hidden = !box.hidden;
+        link.setAttribute("aria-expanded", String(!box.hidden));
+        return;
+      }
+      fetch(link.href.replace(/#bibtex$/, "cite.bib")).then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      }).then(function (text) {
+        box = document.createElement("div");
+        box.className = "cite-box";
+        box.id = "cite-" + index;
+        var pre = document.createElement("pre");
+        pre.textContent = text.trim();
+        box.appendChild(pre);
+        if (navigator.clipboard) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "btn copy";
+          button.textContent = "Copy";
+          copies(button, pre);
+          box.appendChild(button);
+        }
+        link.parentNode.parentNode.insertAdjacentElement("afterend", box);
+        link.setAttribute("aria-controls", box.id);
+        link.setAttribute("aria-expanded", "true");
+      })["catch"](function () { window.location.href = link.href; });
     });
   });
 })();
