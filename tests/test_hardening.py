@@ -151,6 +151,31 @@ def _payload_site(make_site, config_extra=""):
     return make_site({"papers/x.md": paper}, config=MINIMAL_CONFIG + config_extra)
 
 
+def assert_inert(page, url: str) -> None:
+    """The page loads with no script run, no dialog, no on* attribute and no javascript:,
+    data: or vbscript: link on any element (HTML, SVG or MathML)."""
+    dialogs: list[str] = []
+
+    def record(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.remove_listener("dialog", record)
+    assert dialogs == [], (url, dialogs)
+    assert page.evaluate("window.pwned") is None, url
+    handlers = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(
+        el => [...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name))""")
+    assert handlers == [], (url, handlers)
+    hrefs = page.evaluate("() => [...document.querySelectorAll('[href],[src]')].map("
+                          "el => (el.getAttribute('href') || el.getAttribute('src')).trim().toLowerCase())")
+    assert not [h for h in hrefs if h.startswith(("javascript:", "data:", "vbscript:"))], url
+    assert page.locator("iframe, svg[onload], img[onerror], img[src=x]").count() == 0, url
+    assert page.locator("math [style], math [href]").count() == 0, url
+
+
 def test_hostile_text_is_inert_in_chromium(make_site, tmp_path, browser):
     """Titles, authors, venues, awards and abstracts full of markup never become markup."""
     content = _payload_site(make_site)
@@ -160,20 +185,51 @@ def test_hostile_text_is_inert_in_chromium(make_site, tmp_path, browser):
     page = browser.new_page()
     try:
         for path in ("publications/index.html", "papers/x/index.html", "index.html"):
-            page.goto((output / path).as_uri())
-            page.wait_for_load_state("load")
-            assert page.evaluate("window.pwned") is None, path
-            handlers = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(
-                el => [...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name))""")
-            assert handlers == [], (path, handlers)
-            hrefs = page.evaluate("() => [...document.querySelectorAll('[href],[src]')].map("
-                                  "el => (el.getAttribute('href') || el.getAttribute('src')).trim().toLowerCase())")
-            assert not [h for h in hrefs if h.startswith(("javascript:", "data:", "vbscript:"))], path
-            assert page.locator("iframe, svg[onload], img[onerror]").count() == 0
+            assert_inert(page, (output / path).as_uri())
         page.goto((output / "papers/x/index.html").as_uri())
         assert "<script>window.pwned=1</script>" in page.locator("h1.p-name").inner_text()
         assert "raw" in page.locator(".p-summary").inner_text()
         assert page.locator(".p-summary a[href='https://example.org/']").count() == 1
+    finally:
+        page.close()
+
+
+# Markup, a script URL and CSS smuggled through LaTeX math (latex2mathml copies \text{} into
+# <mtext> unescaped, \href{} into href and \style{} into style).
+MATH_PAYLOADS = (r"$\text{<img src=x onerror=alert(1)>}$", r"$\text{<img/src/onerror=alert(5)>}$",
+                 r"$\href{javascript:alert(2)}{x}$",
+                 r"$\style{background:url(javascript:alert(3))}{y}$",
+                 r"$\text{</mtext></math><script>alert(4)</script>}$")
+
+
+def test_math_cannot_smuggle_markup_in_chromium(make_site, tmp_path, browser):
+    """Math payloads in a Markdown paper's title and abstract, in a .bib entry under content/ and
+    in a paper written by `import`: Chromium shows the text, runs nothing, opens no dialog."""
+    math = " ".join(MATH_PAYLOADS)
+    fields = {"title": "{Math " + math + "}", "abstract": "{Abstract " + math + "}", "year": "2024",
+              "author": "{Ada Lovelace}"}
+    bib = "".join("@article{%s,\n%s}\n" % (key, ",\n".join(f"  {k} = {v}" for k, v in fields.items()))
+                  for key in ("frombib", "imported"))
+    frombib, imported = bib.split("@article{imported")
+    markdown = paper_file(None, body="Abstract " + math).replace("---\n", f"---\ntitle: 'Math {math}'\n", 1)
+    content = make_site({"papers/markdown.md": markdown, "refs.bib": frombib})
+    (tmp_path / "elsewhere.bib").write_text("@article{imported" + imported)
+    result = run_cli("import", str(tmp_path / "elsewhere.bib"), "--into", str(content / "papers"))
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "out"
+    result = build(content, output)
+    assert result.returncode == 0, result.stderr
+    papers = sorted((output / "papers").glob("*/index.html"))
+    assert len(papers) == 3, papers
+    page = browser.new_page()
+    try:
+        for path in [output / "publications" / "index.html", output / "index.html", *papers]:
+            assert_inert(page, path.as_uri())
+        for path in papers:
+            page.goto(path.as_uri())
+            shown = page.locator("h1.p-name math mtext").all_text_contents()
+            assert "<img src=x onerror=alert(1)>" in [" ".join(t.split()) for t in shown], (path, shown)
+            assert page.locator(".p-summary math").count() == len(MATH_PAYLOADS), path
     finally:
         page.close()
 
@@ -190,3 +246,4 @@ def test_allow_html_opts_in_to_raw_html_for_trusted_sites(make_site, tmp_path):
     doc2 = BeautifulSoup((tmp_path / "out2" / "papers" / "x" / "index.html").read_text(), "html5lib")
     assert doc2.select_one(".p-summary span.mine") is None
     assert '<span class="mine">' in doc2.select_one(".p-summary").get_text()
+
