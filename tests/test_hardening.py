@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -247,3 +248,69 @@ def test_allow_html_opts_in_to_raw_html_for_trusted_sites(make_site, tmp_path):
     assert doc2.select_one(".p-summary span.mine") is None
     assert '<span class="mine">' in doc2.select_one(".p-summary").get_text()
 
+
+def laughs(indent: str = "") -> str:
+    """A billion laughs: nine YAML anchors, each a list of nine aliases of the one before, so
+    that '*i' stands for 9**9 (387 million) strings in a few lines."""
+    lines = [f'{indent}a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for before, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{indent}{name}: &{name} [{', '.join([f'*{before}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+ALIAS_MESSAGE = "YAML anchors and aliases (&name / *name) are not allowed in content files; write the value out"
+PAPER_HEAD = "---\nyear: 2024\nauthors: [Ada Lovelace]\nlaughs:\n" + laughs("  ")
+
+
+@pytest.mark.parametrize("files, config, place", [
+    ({"papers/x.md": PAPER_HEAD + "title: *i\n---\nText.\n"}, None, "papers/x.md:13:"),
+    ({"papers/x.md": PAPER_HEAD + "title: T\nlinks: {pdf: *i}\n---\nText.\n"}, None, "papers/x.md:13:"),
+    ({}, "title: T\nowner: {name: Ada Lovelace}\nlaughs:\n" + laughs("  ") + "profiles: {github: *i}\n",
+     "site.yaml:12:"),
+    ({"pages/cv.md": "---\ntitle: CV\nsections:\n  education:\n    - school: Somewhere\n      laughs:\n"
+      + laughs("        ") + "  positions: [{place: *i}]\n---\nText.\n"}, None, "pages/cv.md:15:"),
+], ids=["paper title", "paper link", "site.yaml profile", "nested page mapping"])
+def test_a_yaml_alias_bomb_ends_at_once_with_one_line(make_site, tmp_path, files, config, place):
+    """A billion-laughs alias in a checked field took 8 GB or a MemoryError traceback: now any
+    alias is refused where the file is read, in well under a second of CPU."""
+    from conftest import MINIMAL_CONFIG
+
+    content = make_site(files, config=config or MINIMAL_CONFIG)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([sys.executable, "-m", "site_builder", "build", "--content", str(content),
+                             "--output", str(tmp_path / "out")], cwd=REPO, capture_output=True, text=True,
+                            timeout=60, preexec_fn=_limit_memory)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.stderr.count("\n") == 1, result.stderr[:2000]
+    assert place in result.stderr and ALIAS_MESSAGE in result.stderr
+    assert cpu < 1.0, f"{cpu:.2f} s of CPU"
+    assert not (tmp_path / "out").exists()
+
+
+def _limit_memory() -> None:
+    """1 GB of address space for the build: a bomb then fails in seconds instead of filling RAM."""
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+HUGE = "x" * 1_000_000
+
+
+@pytest.mark.parametrize("files, config", [
+    ({"papers/x.md": paper_file("X", year=f'"{HUGE}"')}, None),
+    ({"papers/x.md": paper_file("X", links="{pdf: [" + ", ".join(["1"] * 200_000) + "]}")}, None),
+    ({"papers/x.md": paper_file("X", links=f"{{pdf: 'javascript:{HUGE}'}}")}, None),
+    ({"papers/x.md": paper_file("X", date=f"'{HUGE}'")}, None),
+    ({}, f"title: T\nowner: {{name: Ada}}\nprofiles: {{github: [{', '.join(['1'] * 200_000)}]}}\n"),
+    ({}, f"title: T\nowner: {{name: Ada}}\nurl: '{HUGE}'\n? {HUGE}\n: 1\n"),
+], ids=["year", "link list", "unsafe link", "date", "profile", "site.yaml url and key"])
+def test_a_huge_value_is_quoted_short_in_the_message(make_site, tmp_path, files, config):
+    """A message quotes at most about 80 characters of a value, however big the value is."""
+    from conftest import MINIMAL_CONFIG
+
+    content = make_site(files, config=config or MINIMAL_CONFIG)
+    result = build(content, tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 600 + len(str(content)), result.stderr[:2000]
+    assert "…" in result.stderr or "...]" in result.stderr
