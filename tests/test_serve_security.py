@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from browser import browser, serve_folder  # noqa: F401  (the fixture is used by name)
+from site_builder.preview_app import PreviewAddress
 from test_serve import Preview, set_title
 
 SECRET = "top-secret-outside-the-output-folder"
@@ -232,3 +234,50 @@ class ReloadSocket:
             self.buffer += chunk
         data, self.buffer = self.buffer[:count], self.buffer[count:]
         return data
+
+
+def test_the_names_a_preview_answers_to():
+    local = PreviewAddress("127.0.0.1", 8000)
+    assert all(map(local.allows_host, ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST:8000"]))
+    assert not any(map(local.allows_host, ["192.168.1.5:8000", "evil.example:8000", "127.0.0.1:8001",
+                                           "127.0.0.1", "127.0.0.1:8000 ", "[::1]:80"]))
+    everywhere = PreviewAddress("0.0.0.0", 8000)  # --host 0.0.0.0: other computers use its IP or name
+    assert all(map(everywhere.allows_host, ["192.168.1.5:8000", "[fe80::1]:8000", f"{socket.gethostname()}:8000"]))
+    assert not any(map(everywhere.allows_host, ["evil.example:8000", "192.168.1.5:8001"]))
+    assert PreviewAddress("my-laptop.local", 8000).allows_host("my-laptop.local:8000")
+    assert local.allows_origin("http://localhost:8000") and not local.allows_origin("http://evil.example:8000")
+
+
+def test_another_sites_page_in_chromium_cannot_reload_or_watch_the_preview(served, browser, tmp_path):
+    """A page of another origin, open in the same browser, tries the reload socket, a fetch and
+    an <img> of /forcereload: the open preview page does not reload and the socket is refused."""
+    server, _ = served
+    context = browser.new_context()
+    try:
+        preview = context.new_page()
+        preview.add_init_script("document.addEventListener('LiveReloadConnect', function () {"
+                                " window.liveReloadConnected = true; });")
+        preview.goto(server.url + "papers/neftune/")
+        preview.wait_for_function("window.liveReloadConnected === true", timeout=5000)
+        preview.evaluate("window.stillTheSamePage = true")
+        evil = tmp_path / "evil"
+        evil.mkdir()
+        base = f"http://127.0.0.1:{server.port}"
+        (evil / "index.html").write_text(f"""<!DOCTYPE html><title>evil</title>
+<img src="{base}/forcereload"><img src="{base}/forcereload?path=x">
+<script>
+window.socket = "pending";
+var ws = new WebSocket("ws://127.0.0.1:{server.port}/livereload");
+ws.onopen = function () {{ window.socket = "open"; }};
+ws.onclose = function () {{ if (window.socket === "pending") window.socket = "refused"; }};
+fetch("{base}/forcereload", {{mode: "no-cors"}}).catch(function () {{}});
+</script>""")
+        with serve_folder(evil) as evil_url:
+            attacker = context.new_page()
+            attacker.goto(evil_url)
+            attacker.wait_for_function("window.socket !== 'pending'", timeout=5000)
+            assert attacker.evaluate("window.socket") == "refused"
+            time.sleep(1)
+        assert preview.evaluate("window.stillTheSamePage") is True, "another site made the preview reload"
+    finally:
+        context.close()
