@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from site_builder.bibtex_in import BibPaper, bib_papers, bib_source, read_bib
-from site_builder.errors import ContentError, SiteError
+from site_builder.errors import ContentError, SiteError, quoted
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Owner
 from site_builder.papers import publication_from_source
@@ -73,7 +73,7 @@ def _checked(papers: list[BibPaper], warnings: list[str]) -> list[BibPaper]:
         try:
             publication_from_source(bib_source(paper), markdown, Owner(""), warnings, paper)
         except ContentError as exc:
-            warnings.append(f"{paper.entry.place}: entry '{paper.entry.key}': {exc.message}; it is skipped")
+            warnings.append(f"{paper.entry.place}: entry {quoted(paper.entry.key)}: {exc.message}; it is skipped")
             continue
         good.append(paper)
     return good

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from site_builder.errors import quoted
 from site_builder.mathml import safe_mathml
 from site_builder.safety import is_safe_url
 
@@ -296,7 +297,7 @@ class _Walk:
         display = "block" if node.displaytype == "display" else "inline"
         mathml = safe_mathml(tex.strip(), display)
         if mathml is None:
-            self.problems.append(f"formula '{opening}{tex}{closing}' could not be converted to MathML; "
+            self.problems.append(f"formula {quoted(opening + tex + closing)} could not be converted to MathML; "
                                  "it is shown as TeX")
             return f"<code class=\"tex\">{html.escape(verbatim, quote=False)}</code>", verbatim
         return mathml, text
