@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from site_builder.aas_journals import AAS_JOURNALS
 from site_builder.al_folio_files import FOLDERS, site_file
 from site_builder.bibtex import VENUE_FIELDS
+from site_builder.errors import quoted
 from site_builder.frontmatter import SourceFile, read_text
 from site_builder.latex import latex_to_text, url_from_latex
 from site_builder.safety import safe_slug
@@ -83,7 +84,7 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
-            problems.append(f"{path}:{line}: duplicate key '{block.key}' (first used on line "
+            problems.append(f"{path}:{line}: duplicate key {quoted(block.key)} (first used on line "
                             f"{first_line.get(block.key, '?')}); both papers are kept, this one at "
                             "another address and exported under that name; give it its own key")
             block = _cleaned(block.ignore_error_block, library)
@@ -96,7 +97,7 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
             continue
         kind = block.entry_type.lower()
         if kind not in KNOWN_TYPES:
-            problems.append(f"{path}:{line}: unknown entry type '@{block.entry_type}' for '{block.key}'; "
+            problems.append(f"{path}:{line}: unknown entry type {quoted('@' + block.entry_type)} for {quoted(block.key)}; "
                             "it is shown as @misc would be and exported as written")
         first_line.setdefault(block.key, line)
         fields = tuple((f.key.lower(), _field_text(f.value)) for f in block.fields)
@@ -134,7 +135,7 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {},
         missing = [name for name in ("title", "year") if not entry.get(name).strip("{} ")]
         if missing:
             what = " and ".join(f"'{m}'" for m in missing)
-            problems.append(f"{entry.place}: entry '{entry.key}' has no {what}; it is skipped")
+            problems.append(f"{entry.place}: entry {quoted(entry.key)} has no {what}; it is skipped")
             continue
         slug = base = safe_slug(entry.key) or "paper"
         number = 2
@@ -144,7 +145,7 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {},
         key = slug if entry.key in keys else entry.key
         keys.add(key)
         if entry.key in other_files:
-            problems.append(f"{entry.place}: key '{entry.key}' is also used in {other_files[entry.key]}; "
+            problems.append(f"{entry.place}: key {quoted(entry.key)} is also used in {other_files[entry.key]}; "
                             f"this paper is published and exported as '{slug}'")
         meta, abstract, unmapped = front_matter(entry)
         problems.extend(f"{entry.place}: entry '{entry.key}': {problem}"

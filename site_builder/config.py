@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from site_builder.errors import ConfigError, ContentError, SiteError, did_you_mean
+from site_builder.errors import ConfigError, ContentError, SiteError, did_you_mean, quoted
 from site_builder.frontmatter import load_yaml, read_text
 from site_builder.models import NavItem, Owner, SiteConfig
 from site_builder.profiles import load_profiles
@@ -45,7 +45,7 @@ def load_config(content_dir: Path) -> SiteConfig:
     problems: list[str] = []
     for key in data:
         if key not in KNOWN_KEYS:
-            problems.append(f"unknown key '{key}'{_suggest(str(key), KNOWN_KEYS)}")
+            problems.append(f"unknown key {quoted(str(key))}{_suggest(str(key), KNOWN_KEYS)}")
 
     def text(key: str, default: str = "", required: bool = False) -> str:
         value = data.get(key, None)
@@ -63,7 +63,7 @@ def load_config(content_dir: Path) -> SiteConfig:
     url = text("url")
     if url:
         if not url.startswith(("http://", "https://")):
-            problems.append(f"'url' must start with https:// (got '{url}')")
+            problems.append(f"'url' must start with https:// (got {quoted(url)})")
             url = ""
         elif not url.endswith("/"):
             url += "/"
@@ -110,7 +110,7 @@ def _cname(host: str, url: str, problems: list[str]) -> str:
     """The custom domain for GitHub Pages, checked as a bare host name that matches 'url'."""
     host = host.lower()
     if host and not _HOST_NAME.fullmatch(host):
-        problems.append(f"'cname' must be a bare host name like www.example.org (got '{host}')")
+        problems.append(f"'cname' must be a bare host name like www.example.org (got {quoted(host)})")
         return ""
     url_host = urlsplit(url).hostname or ""
     if host and url_host and url_host != host:
@@ -149,7 +149,7 @@ def _badges(value: Any, problems: list[str]) -> tuple[str, ...]:
 
 def _image(path: str, problems: list[str], key: str = "image") -> str:
     if path and not is_safe_asset(path):
-        problems.append(f"'{key}' must be a site path like assets/me.jpg or an https:// URL (got '{path}')")
+        problems.append(f"'{key}' must be a site path like assets/me.jpg or an https:// URL (got {quoted(path)})")
         return ""
     return path
 
@@ -162,7 +162,7 @@ def _owner(value: Any, problems: list[str]) -> Owner:
         variants = value.get("variants", []) or []
         for key in value:
             if key not in ("name", "variants"):
-                problems.append(f"unknown key 'owner.{key}'{_suggest(str(key), ('name', 'variants'))}")
+                problems.append(f"unknown key {quoted(f'owner.{key}')}{_suggest(str(key), ('name', 'variants'))}")
         if not isinstance(name, str) or not name.strip():
             problems.append("'owner.name' is missing; add the name to highlight in author lists")
             name = ""
@@ -189,7 +189,7 @@ def _nav(value: Any, problems: list[str]) -> tuple[NavItem, ...]:
             continue
         url = entry["url"].strip()
         if not is_safe_url(url):
-            problems.append(f"'nav' entry {number} has an unsafe URL '{url}'; use http(s) or a site path")
+            problems.append(f"'nav' entry {number} has an unsafe URL {quoted(url)}; use http(s) or a site path")
             continue
         if not url.startswith(("http://", "https://", "mailto:")):
             url = url.lstrip("/")

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Mapping
 
-from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit
+from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit, quoted
 from site_builder.frontmatter import read_source
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import BADGE_FIELDS, Page, Publication, SiteConfig
@@ -125,7 +125,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
                 return publication_from_source(bib_source(entry), markdown, config.owner, entry_warnings,
                                                entry), entry_warnings
         except ContentError as exc:
-            return None, entry_warnings + [f"{entry.entry.place}: entry '{entry.entry.key}': "
+            return None, entry_warnings + [f"{entry.entry.place}: entry {quoted(entry.entry.key)}: "
                                            f"{exc.message}; it is skipped"]
 
     paths = content_files(config.root / "papers", ".md")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -32,6 +33,23 @@ def did_you_mean(word: str, names) -> str | None:
         if longer - matched <= max(1, longer // 5):
             return by_plain[candidate]
     return None
+
+
+QUOTE_LIMIT = 80  # characters of the user's text that a message quotes
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 2
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = _SHORT_REPR.maxlong = QUOTE_LIMIT
+
+
+def quoted(value: object) -> str:
+    """A value from the user's file as a message quotes it: text in single quotes, anything else
+    as Python writes it, and never more than about QUOTE_LIMIT characters, however big the value
+    is (reprlib looks at the first few items only)."""
+    if isinstance(value, str):
+        shown = value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT - 1] + "…"
+        return f"'{shown}'"
+    shown = _SHORT_REPR.repr(value)
+    return shown if len(shown) <= QUOTE_LIMIT else shown[:QUOTE_LIMIT - 1] + "…"
 
 
 def one_line(text: str) -> str:

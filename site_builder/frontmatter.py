@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from site_builder.errors import ContentError
+from site_builder.errors import ContentError, quoted
 
 try:  # libyaml's C parser is ~10x faster; the pure-Python one is the fallback.
     _BaseLoader = yaml.CSafeLoader
@@ -19,27 +20,39 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
+ALIASES_REFUSED = ("YAML anchors and aliases (&name / *name) are not allowed in content files; "
+                   "write the value out")
+
+
 class _StrictLoader(_BaseLoader):
-    """Safe YAML that also refuses the same key twice in one mapping."""
+    """Safe YAML that also refuses the same key twice in one mapping, and any alias: an alias
+    makes one value appear in many places, and a few lines of them make a value of billions of
+    items (a "billion laughs") that would take minutes and gigabytes to check or to print."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, ALIASES_REFUSED, node.start_mark)
+        return super().construct_object(node, deep=deep)
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
+    loader.flatten_mapping(node)  # '<<' merge keys
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if isinstance(key, (list, dict)):
+        if not isinstance(key, Hashable):
             raise yaml.constructor.ConstructorError(
                 None, None, "a key cannot be a list or a mapping", key_node.start_mark
             )
-        if key in seen:
+        if key in mapping:
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"the key '{key}' appears twice; keep one",
+                f"the key {quoted(key)} appears twice; keep one",
                 key_node.start_mark,
             )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -90,7 +103,7 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
         tag = re.search(r"'([^']+)'", problem)
         name = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "here"
         return f"the YAML tag {name} is not allowed (content files hold plain values only); remove it"
-    if "appears twice" in problem:
+    if "appears twice" in problem or problem == ALIASES_REFUSED:
         return problem
     lines = text.splitlines()
     if mark is not None and mark.line < len(lines):

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from site_builder.bibtex_in import BibPaper, bib_papers, bib_source, read_bib
-from site_builder.errors import ContentError, SiteError
+from site_builder.errors import ContentError, SiteError, quoted
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import BADGE_FIELDS, Owner
 from site_builder.papers import publication_from_source
@@ -30,6 +30,13 @@ FIELD_ORDER = ("title", "authors", "year", "month", "venue", "venue_short", "vol
                "image", "links", *BADGE_FIELDS, "bibtex_type", "bibtex_key", "bibtex")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is ~10x faster
 _HASH_LINE = re.compile(r"^import_hash: *([0-9a-f]+) *\n", re.MULTILINE)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter is ~10x faster
+    """Writes a value used twice out twice: content files refuse YAML aliases."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -73,7 +80,7 @@ def _checked(papers: list[BibPaper], warnings: list[str]) -> list[BibPaper]:
         try:
             publication_from_source(bib_source(paper), markdown, Owner(""), warnings, paper)
         except ContentError as exc:
-            warnings.append(f"{paper.entry.place}: entry '{paper.entry.key}': {exc.message}; it is skipped")
+            warnings.append(f"{paper.entry.place}: entry {quoted(paper.entry.key)}: {exc.message}; it is skipped")
             continue
         good.append(paper)
     return good
@@ -82,7 +89,7 @@ def _checked(papers: list[BibPaper], warnings: list[str]) -> list[BibPaper]:
 def markdown_file(paper: BibPaper, origin: str) -> str:
     """The paper as a Markdown file: front matter in a fixed order, the abstract as the body."""
     meta: dict[str, Any] = {key: paper.meta[key] for key in FIELD_ORDER if key in paper.meta}
-    front = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
+    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                       default_flow_style=False)
     text = (f"---\n# Imported from {origin} by `site-builder import`. Edit freely: once edited, a later\n"
             f"# import leaves this file alone (unless --force).\n{front}---\n")

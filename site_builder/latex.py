@@ -1,7 +1,7 @@
 """LaTeX in titles, names, venues and abstracts -> plain text and safe HTML.
 
 pylatexenc parses the LaTeX and spells accents and symbols; `\\emph`, `\\textbf`, `\\url`,
-`\\href` become <em>, <strong> and links; math becomes MathML with latex2mathml. Both libraries
+`\\href` become <em>, <strong> and links; math becomes MathML (mathml.py). Both libraries
 are imported on first use, so a site without LaTeX never loads them.
 
 Two modes:
@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from site_builder.errors import quoted
+from site_builder.mathml import safe_mathml
 from site_builder.safety import is_safe_url
 
 # Text that may hold LaTeX; plain text without these never goes near pylatexenc.
@@ -39,7 +41,6 @@ _SIMPLE_TAG = re.compile(r"&lt;(/?)(sub|sup|i|b)&gt;")
 _TAG_TEXT = re.compile(r"</?(?:sub|sup|i|b)>")
 _URL_TILDE = re.compile(r"\\(?:~|textasciitilde)\s*(\{\})?")
 _SPACES = re.compile(r"[ \t\r\n]+")
-_BARE_AMP = re.compile(r"&(?!#x?[0-9a-fA-F]+;|[a-zA-Z]+;)")
 
 _WRAPS = {"emph": "em", "textit": "em", "textsl": "em", "textbf": "strong", "texttt": "code",
           "textsuperscript": "sup", "textsubscript": "sub"}
@@ -294,9 +295,9 @@ class _Walk:
         tex = verbatim[len(opening):len(verbatim) - len(closing)]
         text = " ".join(self.spelled(node.nodelist).split())
         display = "block" if node.displaytype == "display" else "inline"
-        mathml = _mathml(tex.strip(), display)
+        mathml = safe_mathml(tex.strip(), display)
         if mathml is None:
-            self.problems.append(f"formula '{opening}{tex}{closing}' could not be converted to MathML; "
+            self.problems.append(f"formula {quoted(opening + tex + closing)} could not be converted to MathML; "
                                  "it is shown as TeX")
             return f"<code class=\"tex\">{html.escape(verbatim, quote=False)}</code>", verbatim
         return mathml, text
@@ -306,19 +307,3 @@ def _link(url: str, label_html: str) -> str:
     if not url or not is_safe_url(url):
         return label_html
     return f'<a href="{html.escape(url, quote=True)}">{label_html or html.escape(url)}</a>'
-
-
-@functools.lru_cache(maxsize=2048)
-def _mathml(tex: str, display: str) -> str | None:
-    """MathML for one formula, or None when latex2mathml cannot convert it faithfully."""
-    if not tex or re.search(r"(?<!\\)\$", tex):  # a '$' inside math: the delimiters are confused
-        return None
-    from latex2mathml.converter import convert
-
-    try:
-        mathml = convert(tex, display=display)
-    except Exception:  # latex2mathml raises many kinds of errors on bad input
-        return None
-    if "\\" in re.sub(r"<[^>]+>", "", mathml):  # an unknown command left as text: not faithful
-        return None
-    return _BARE_AMP.sub("&amp;", mathml)

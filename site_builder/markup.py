@@ -41,11 +41,11 @@ class _Math(InlineProcessor):
     render faithfully is shown as its TeX source."""
 
     def handleMatch(self, m, data):
-        from site_builder.latex import _mathml  # the titles' converter, with their sanitiser
+        from site_builder.mathml import safe_mathml  # the titles' converter and sanitiser
 
         tex = m.group("dollars") or m.group("bracket") or m.group("paren") or m.group("inline")
         display = "inline" if m.group("paren") or m.group("inline") else "block"
-        markup = _mathml(tex.strip(), display)
+        markup = safe_mathml(tex.strip(), display)
         if markup is None:
             markup = f'<code class="tex">{html.escape(m.group(0), quote=False)}</code>'
         return self.md.htmlStash.store(markup), m.start(0), m.end(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.content import content_files
-from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit
+from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit, quoted
 from site_builder.frontmatter import as_date, read_source
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import NewsItem, SiteConfig
@@ -29,7 +29,7 @@ def _news_item(path: Path, markdown: MarkdownRenderer) -> NewsItem:
     source = read_source(path)
     for key in source.meta:
         if key != "date":
-            raise ContentError(path, f"unknown field '{key}' in a news item; it takes only 'date:'", 2)
+            raise ContentError(path, f"unknown field {quoted(str(key))} in a news item; it takes only 'date:'", 2)
     date = as_date(source.meta.get("date"))
     if date is None:
         raise ContentError(path, "a news item needs 'date: 2024-05-31' in its front matter", 2)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder.bibtex import MONTHS
-from site_builder.errors import ContentError, did_you_mean
+from site_builder.errors import ContentError, did_you_mean, quoted
 from site_builder.frontmatter import SourceFile, as_date
 from site_builder.markup import MarkdownRenderer, html_to_text
 from site_builder.models import BADGE_FIELDS, Author, Link, Owner, Publication
@@ -45,7 +45,7 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
         if key not in KNOWN_FIELDS:
             close = did_you_mean(str(key), KNOWN_FIELDS)
             hint = f"; did you mean '{close}'?" if close else "; it is ignored"
-            warnings.append(f"{path}: unknown field '{key}'{hint}")
+            warnings.append(f"{path}: unknown field {quoted(str(key))}{hint}")
     fields = _Fields(path, meta)
     title = fields.text("title", required=True)
     year = fields.year()
@@ -118,7 +118,7 @@ class _Fields:
         if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-            raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {value!r})")
+            raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {quoted(value)})")
         return value
 
     def date(self, year: int) -> dt.date | None:
@@ -127,7 +127,7 @@ class _Fields:
             return None
         date = as_date(value)
         if date is None:
-            raise self.fail(f"'date' must look like 2024-05-31 (got {value!r})")
+            raise self.fail(f"'date' must look like 2024-05-31 (got {quoted(value)})")
         if date.year != year:
             raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree")
         return date
@@ -150,7 +150,7 @@ class _Fields:
     def image(self) -> str:
         path = self.text("image")
         if path and not is_safe_asset(path):
-            raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got '{path}')")
+            raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got {quoted(path)})")
         return path
 
     def whole_number(self, key: str) -> int | None:
@@ -158,13 +158,13 @@ class _Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"'{key}' must be a whole number (got {value!r})")
+            raise self.fail(f"'{key}' must be a whole number (got {quoted(value)})")
         return value
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail(f"'{key}' must be true or false (got {value!r})")
+            raise self.fail(f"'{key}' must be true or false (got {quoted(value)})")
         return value
 
     def authors(self, owner: Owner) -> tuple[tuple[Author, ...], bool]:
@@ -189,7 +189,7 @@ class _Fields:
         if isinstance(entry, dict):
             unknown = set(entry) - {"name", "url", "equal", "corresponding"}
             if unknown:
-                raise self.fail(f"author {number} has unknown key '{sorted(unknown)[0]}'; "
+                raise self.fail(f"author {number} has unknown key {quoted(str(sorted(unknown, key=str)[0]))}; "
                                 "use name, url, equal, corresponding")
             name = entry.get("name")
             if not isinstance(name, str) or not name.strip():
@@ -221,13 +221,13 @@ class _Fields:
             if isinstance(url, float) and re.fullmatch(r"\d{4}\.\d{4,5}", str(url)):
                 url = str(url)  # an unquoted arXiv id that YAML read as a number
             if not isinstance(url, str):
-                raise self.fail(f"link '{label}' must be a URL in quotes (got {url!r})")
+                raise self.fail(f"link {quoted(label)} must be a URL in quotes (got {quoted(url)})")
             found[label] = url.strip()
         links = []
         for label, url in found.items():
             url = _expand_link(label, url)
             if not is_safe_url(url):
-                raise self.fail(f"link '{label}' has an unsafe URL '{url[:60]}'; only http(s), mailto "
+                raise self.fail(f"link {quoted(label)} has an unsafe URL {quoted(url)}; only http(s), mailto "
                                 "and relative links are allowed")
             links.append(Link(label, url))
         return tuple(links)
@@ -266,4 +266,4 @@ def _expand_link(label: str, url: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), repr(value))
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value)) or quoted(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from site_builder.errors import quoted
 from site_builder.models import Profile
 from site_builder.safety import is_safe_url
 
@@ -40,7 +41,7 @@ def load_profiles(value: Any, problems: list[str]) -> tuple[Profile, ...]:
         return ()
     for kind in value:
         if kind not in PROFILE_KINDS:
-            problems.append(f"unknown profile 'profiles.{kind}'; known: {', '.join(PROFILE_KINDS)}")
+            problems.append(f"unknown profile {quoted(f'profiles.{kind}')}; known: {', '.join(PROFILE_KINDS)}")
     found = []
     for kind, (label, pattern) in PROFILE_KINDS.items():
         raw = value.get(kind)
@@ -48,7 +49,7 @@ def load_profiles(value: Any, problems: list[str]) -> tuple[Profile, ...]:
             continue
         url = _profile_url(kind, str(raw).strip(), pattern) if isinstance(raw, (str, int)) else ""
         if not url:
-            problems.append(f"'profiles.{kind}' must be {_expected(kind, pattern)} (got '{raw}')")
+            problems.append(f"'profiles.{kind}' must be {_expected(kind, pattern)} (got {quoted(raw)})")
             continue
         found.append(Profile(kind=kind, label=label, url=url))
     return tuple(found)

@@ -2,7 +2,9 @@
 
 The pieces:
 - livereload's server (tornado) serves the output folder, injects its reload script into the
-  HTML it sends (never into the files on disk) and tells connected browsers to reload;
+  HTML it sends (never into the files on disk) and tells connected browsers to reload; it
+  answers only requests addressed to it, and reload requests only from its own pages
+  (preview_app);
 - a watcher thread sees changes through inotify (watchfiles), lets a burst of saves settle
   into one batch and rebuilds through `LiveSite`: one paper's pages for a paper edit,
   everything (atomically) for a theme or config change;
@@ -43,6 +45,7 @@ from site_builder.config import require_site
 from site_builder.errors import SiteError
 from site_builder.incremental import LiveSite
 from site_builder.output_guard import claim_output
+from site_builder.preview_app import PreviewAddress, preview_application
 
 # watchfiles reports a batch once no new change arrived for STEP_MS (at most DEBOUNCE_MS after
 # the first); a file written in the last QUIET_NS may still be being written, so wait for it.
@@ -250,6 +253,13 @@ class PreviewServer(livereload.Server):
         self.root = str(root)
         self.status = status
         logging.getLogger("tornado.access").addHandler(logging.NullHandler())  # no line per request
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True):
+        """Listen on host:port with livereload's handlers behind the address checks of
+        preview_app (livereload's own application answers any Host and any Origin)."""
+        LiveReloadHandler.watcher = self.watcher  # its reload message names the watcher's last file
+        LiveReloadHandler.live_css = live_css
+        preview_application(PreviewAddress(host, port), self.get_web_handlers(None)).listen(port, address=host)
 
     def get_web_handlers(self, script):
         return [(GENERATION_URL, GenerationHandler, {"status": self.status}),

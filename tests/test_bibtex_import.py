@@ -177,3 +177,18 @@ def test_large_file_imports_and_builds_in_seconds(tmp_path):
     assert len(list((tmp_path / "out/papers").iterdir())) == 2420
     print(f"\nimport {imported:.1f} s + build {building:.1f} s for 2,423 entries")
     assert imported + building < 60  # typically a few seconds; generous for a loaded CI machine
+
+
+def test_imported_front_matter_writes_a_shared_value_out_twice():
+    """Content files refuse YAML aliases, so the importer never writes one (PyYAML does, for a
+    value that appears twice)."""
+    from types import SimpleNamespace
+
+    from site_builder.frontmatter import split_front_matter
+    from site_builder.importer import markdown_file
+
+    shared = ["Ada Lovelace"]
+    text = markdown_file(SimpleNamespace(meta={"title": "T", "authors": shared, "tags": shared, "year": 2024},
+                                         abstract=""), "refs.bib")
+    assert "&id" not in text and "*id" not in text, text
+    assert split_front_matter(Path("x.md"), text).meta["tags"] == ["Ada Lovelace"]

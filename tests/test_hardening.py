@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -233,6 +234,31 @@ def _payload_site(make_site, config_extra=""):
     return make_site({"papers/x.md": paper}, config=MINIMAL_CONFIG + config_extra)
 
 
+def assert_inert(page, url: str) -> None:
+    """The page loads with no script run, no dialog, no on* attribute and no javascript:,
+    data: or vbscript: link on any element (HTML, SVG or MathML)."""
+    dialogs: list[str] = []
+
+    def record(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.remove_listener("dialog", record)
+    assert dialogs == [], (url, dialogs)
+    assert page.evaluate("window.pwned") is None, url
+    handlers = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(
+        el => [...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name))""")
+    assert handlers == [], (url, handlers)
+    hrefs = page.evaluate("() => [...document.querySelectorAll('[href],[src]')].map("
+                          "el => (el.getAttribute('href') || el.getAttribute('src')).trim().toLowerCase())")
+    assert not [h for h in hrefs if h.startswith(("javascript:", "data:", "vbscript:"))], url
+    assert page.locator("iframe, svg[onload], img[onerror], img[src=x]").count() == 0, url
+    assert page.locator("math [style], math [href]").count() == 0, url
+
+
 def test_hostile_text_is_inert_in_chromium(make_site, tmp_path, browser):
     """Titles, authors, venues, awards and abstracts full of markup never become markup."""
     content = _payload_site(make_site)
@@ -242,20 +268,53 @@ def test_hostile_text_is_inert_in_chromium(make_site, tmp_path, browser):
     page = browser.new_page()
     try:
         for path in ("publications/index.html", "papers/x/index.html", "index.html"):
-            page.goto((output / path).as_uri())
-            page.wait_for_load_state("load")
-            assert page.evaluate("window.pwned") is None, path
-            handlers = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(
-                el => [...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name))""")
-            assert handlers == [], (path, handlers)
-            hrefs = page.evaluate("() => [...document.querySelectorAll('[href],[src]')].map("
-                                  "el => (el.getAttribute('href') || el.getAttribute('src')).trim().toLowerCase())")
-            assert not [h for h in hrefs if h.startswith(("javascript:", "data:", "vbscript:"))], path
-            assert page.locator("iframe, svg[onload], img[onerror]").count() == 0
+            assert_inert(page, (output / path).as_uri())
         page.goto((output / "papers/x/index.html").as_uri())
         assert "<script>window.pwned=1</script>" in page.locator("h1.p-name").inner_text()
         assert "raw" in page.locator(".p-summary").inner_text()
         assert page.locator(".p-summary a[href='https://example.org/']").count() == 1
+    finally:
+        page.close()
+
+
+# Markup, a script URL and CSS smuggled through LaTeX math (latex2mathml copies \text{} into
+# <mtext> unescaped, \href{} into href and \style{} into style).
+MATH_PAYLOADS = (r"$\text{<img src=x onerror=alert(1)>}$", r"$\text{<img/src/onerror=alert(5)>}$",
+                 r"$\href{javascript:alert(2)}{x}$",
+                 r"$\style{background:url(javascript:alert(3))}{y}$",
+                 r"$\text{</mtext></math><script>alert(4)</script>}$")
+
+
+def test_math_cannot_smuggle_markup_in_chromium(make_site, tmp_path, browser):
+    """Math payloads in a Markdown paper's title and abstract, in a .bib entry under content/ and
+    in a paper written by `import`: Chromium shows the text, runs nothing, opens no dialog."""
+    math = " ".join(MATH_PAYLOADS)
+    fields = {"title": "{Math " + math + "}", "abstract": "{Abstract " + math + "}", "year": "2024",
+              "author": "{Ada Lovelace}"}
+    # each paper its own title: the same title and year would be one paper (issue 14, point 10)
+    bib = "".join("@article{%s,\n%s}\n" % (key, ",\n".join(f"  {k} = {v.replace('Math', key)}"
+                                                              for k, v in fields.items()))
+                  for key in ("frombib", "imported"))
+    frombib, imported = bib.split("@article{imported")
+    markdown = paper_file(None, body="Abstract " + math).replace("---\n", f"---\ntitle: 'Math {math}'\n", 1)
+    content = make_site({"papers/markdown.md": markdown, "refs.bib": frombib})
+    (tmp_path / "elsewhere.bib").write_text("@article{imported" + imported)
+    result = run_cli("import", str(tmp_path / "elsewhere.bib"), "--into", str(content / "papers"))
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "out"
+    result = build(content, output)
+    assert result.returncode == 0, result.stderr
+    papers = sorted((output / "papers").glob("*/index.html"))
+    assert len(papers) == 3, papers
+    page = browser.new_page()
+    try:
+        for path in [output / "publications" / "index.html", output / "index.html", *papers]:
+            assert_inert(page, path.as_uri())
+        for path in papers:
+            page.goto(path.as_uri())
+            shown = page.locator("h1.p-name math mtext").all_text_contents()
+            assert "<img src=x onerror=alert(1)>" in [" ".join(t.split()) for t in shown], (path, shown)
+            assert page.locator(".p-summary math").count() == len(MATH_PAYLOADS), path
     finally:
         page.close()
 
@@ -272,3 +331,70 @@ def test_allow_html_opts_in_to_raw_html_for_trusted_sites(make_site, tmp_path):
     doc2 = BeautifulSoup((tmp_path / "out2" / "papers" / "x" / "index.html").read_text(), "html5lib")
     assert doc2.select_one(".p-summary span.mine") is None
     assert '<span class="mine">' in doc2.select_one(".p-summary").get_text()
+
+
+def laughs(indent: str = "") -> str:
+    """A billion laughs: nine YAML anchors, each a list of nine aliases of the one before, so
+    that '*i' stands for 9**9 (387 million) strings in a few lines."""
+    lines = [f'{indent}a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for before, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{indent}{name}: &{name} [{', '.join([f'*{before}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+ALIAS_MESSAGE = "YAML anchors and aliases (&name / *name) are not allowed in content files; write the value out"
+PAPER_HEAD = "---\nyear: 2024\nauthors: [Ada Lovelace]\nlaughs:\n" + laughs("  ")
+
+
+@pytest.mark.parametrize("files, config, place", [
+    ({"papers/x.md": PAPER_HEAD + "title: *i\n---\nText.\n"}, None, "papers/x.md:13:"),
+    ({"papers/x.md": PAPER_HEAD + "title: T\nlinks: {pdf: *i}\n---\nText.\n"}, None, "papers/x.md:13:"),
+    ({}, "title: T\nowner: {name: Ada Lovelace}\nlaughs:\n" + laughs("  ") + "profiles: {github: *i}\n",
+     "site.yaml:12:"),
+    ({"pages/cv.md": "---\ntitle: CV\nsections:\n  education:\n    - school: Somewhere\n      laughs:\n"
+      + laughs("        ") + "  positions: [{place: *i}]\n---\nText.\n"}, None, "pages/cv.md:15:"),
+], ids=["paper title", "paper link", "site.yaml profile", "nested page mapping"])
+def test_a_yaml_alias_bomb_ends_at_once_with_one_line(make_site, tmp_path, files, config, place):
+    """A billion-laughs alias in a checked field took 8 GB or a MemoryError traceback: now any
+    alias is refused where the file is read, in well under a second of CPU."""
+    from conftest import MINIMAL_CONFIG
+
+    content = make_site(files, config=config or MINIMAL_CONFIG)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([sys.executable, "-m", "site_builder", "build", "--content", str(content),
+                             "--output", str(tmp_path / "out")], cwd=REPO, capture_output=True, text=True,
+                            timeout=60, preexec_fn=_limit_memory)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.stderr.count("\n") == 1, result.stderr[:2000]
+    assert place in result.stderr and ALIAS_MESSAGE in result.stderr
+    assert cpu < 1.0, f"{cpu:.2f} s of CPU"
+    assert not (tmp_path / "out").exists()
+
+
+def _limit_memory() -> None:
+    """1 GB of address space for the build: a bomb then fails in seconds instead of filling RAM."""
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+HUGE = "x" * 1_000_000
+
+
+@pytest.mark.parametrize("files, config", [
+    ({"papers/x.md": paper_file("X", year=f'"{HUGE}"')}, None),
+    ({"papers/x.md": paper_file("X", links="{pdf: [" + ", ".join(["1"] * 200_000) + "]}")}, None),
+    ({"papers/x.md": paper_file("X", links=f"{{pdf: 'javascript:{HUGE}'}}")}, None),
+    ({"papers/x.md": paper_file("X", date=f"'{HUGE}'")}, None),
+    ({}, f"title: T\nowner: {{name: Ada}}\nprofiles: {{github: [{', '.join(['1'] * 200_000)}]}}\n"),
+    ({}, f"title: T\nowner: {{name: Ada}}\nurl: '{HUGE}'\n? {HUGE}\n: 1\n"),
+], ids=["year", "link list", "unsafe link", "date", "profile", "site.yaml url and key"])
+def test_a_huge_value_is_quoted_short_in_the_message(make_site, tmp_path, files, config):
+    """A message quotes at most about 80 characters of a value, however big the value is."""
+    from conftest import MINIMAL_CONFIG
+
+    content = make_site(files, config=config or MINIMAL_CONFIG)
+    result = build(content, tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 600 + len(str(content)), result.stderr[:2000]
+    assert "…" in result.stderr or "...]" in result.stderr

@@ -28,13 +28,23 @@ links = st.dictionaries(st.sampled_from(["pdf", "code", "arxiv", "doi", "x"]),
                         st.one_of(hostile_text, st.sampled_from(["javascript:alert(1)", "https://a.b/c",
                                                                   "data:text/html,x", "/local/", "mailto:a@b"])),
                         max_size=3)
+# Math that tries to carry markup, a script URL or CSS (latex2mathml copies \text{} unescaped).
+math_text = st.builds(lambda command, inner: f"${command}{{{inner}}}$",
+                      st.sampled_from(["\\text", "\\mathrm", "\\mbox", "\\href{javascript:alert(1)}",
+                                       "\\style{background:url(javascript:alert(2))}", "\\color{red\" onload=\"x}", ""]),
+                      hostile_text.map(lambda t: t.replace("$", "").replace("{", "").replace("}", "")))
+MATH_MARKUP = ["$\\text{<img src=x onerror=alert(1)>}$", "$\\text{<img/src/onerror=alert(1)>}$",
+               "$\\text{</mtext></math><script>alert(1)</script>}$"]
+
+
 def mostly(good, bad=values):
     """Usually a well-formed value, sometimes anything at all."""
     return st.integers(0, 9).flatmap(lambda n: bad if n == 0 else good)
 
 
 front_matter = st.fixed_dictionaries(
-    {"title": mostly(hostile_text), "year": mostly(st.integers(1900, 2100), st.integers(1890, 2110) | values)},
+    {"title": mostly(hostile_text | math_text | st.sampled_from(MATH_MARKUP)),
+     "year": mostly(st.integers(1900, 2100), st.integers(1890, 2110) | values)},
     optional={"authors": mostly(st.lists(mostly(hostile_text), max_size=4)),
               "venue": mostly(hostile_text), "award": hostile_text, "links": mostly(links),
               "tags": mostly(st.lists(hostile_text, max_size=3)), "date": mostly(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))), "order": mostly(st.integers()),
@@ -60,13 +70,17 @@ def _check_pages(pages, expected_title):
             assert not any(attr.startswith("on") for attr in tag.attrs), (path, tag)
             href = tag.get("href") or tag.get("src") or ""
             assert not href.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (path, href)
+            if tag.name == "math" or tag.find_parent("math") is not None:
+                assert not {"style", "href", "src", "class", "id"} & set(tag.attrs), (path, tag)
+                assert tag.name not in ("script", "img", "svg", "iframe", "style"), (path, tag)
         if path == "publications/index.html" and expected_title is not None:
             shown = doc.select_one("article .p-name").get_text()
             assert " ".join(shown.split()) == " ".join(expected_title.split())
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(meta=front_matter, body=st.one_of(hostile_text, st.just("<script>alert(1)</script> [x](javascript:y)")))
+@given(meta=front_matter, body=st.one_of(hostile_text, math_text, st.sampled_from(MATH_MARKUP),
+                                         st.just("<script>alert(1)</script> [x](javascript:y)")))
 def test_random_front_matter_builds_or_fails_cleanly(tmp_path_factory, meta, body):
     content = _write_site(tmp_path_factory.mktemp("p"), meta, body)
     try:
@@ -97,7 +111,7 @@ def test_random_yaml_text_never_crashes(tmp_path_factory, raw):
 
 
 bib_values = st.lists(st.sampled_from(list("{}\\\"$%&#_^~@,=<>/ 'abcXYZ019é\n") +
-                                      ["\\'e", "\\\"u", "\\emph{", "\\url{", "$x^2$", "--"]),
+                                      ["\\'e", "\\\"u", "\\emph{", "\\url{", "$x^2$", "--", *MATH_MARKUP]),
                       max_size=25).map("".join)
 _bib_extra = st.dictionaries(
     st.sampled_from(["author", "journal", "booktitle", "abstract", "doi", "url", "eprint", "month", "pages",
