@@ -35,6 +35,7 @@ COPIED = {"title": "title", "month": "month", "volume": "volume", "number": "iss
           "pages": "pages", "note": "note", "abbr": "venue_short"}
 _TRUE = ("true", "yes", "1")
 _MACRO_ONLY = re.compile(r"\{?\s*\\([A-Za-z]+)\s*\}?")
+_COMMENT_START = re.compile(r"@comment\s*([{(])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
     logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-    library = bibtexparser.parse_string(read_text(path))
+    library = bibtexparser.parse_string(without_comments(read_text(path)))
     entries: list[BibEntry] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}
@@ -99,6 +100,34 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
         fields = tuple((f.key.lower(), _field_text(f.value)) for f in block.fields)
         entries.append(BibEntry(path, line, block.key, kind, fields))
     return entries, problems
+
+
+def without_comments(text: str) -> str:
+    """The text with every `@comment{...}` block blanked out whole, line breaks kept.
+
+    BibTeX tools (biber, bibtex-ruby under jekyll-scholar) skip the balanced block; bibtexparser
+    ends it at the first line that starts with '@', so entries kept inside a comment were read.
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _COMMENT_START.finditer(text):
+        if match.start() < last:
+            continue  # '@comment' inside a comment already blanked
+        opening = match.group(1)
+        closing = "}" if opening == "{" else ")"
+        depth, end = 0, None
+        for index in range(match.end() - 1, len(text)):
+            depth += {opening: 1, closing: -1}.get(text[index], 0)
+            if depth == 0:
+                end = index + 1
+                break
+        if end is None:
+            break  # never closed: bibtexparser reports it
+        pieces.append(text[last:match.start()])
+        pieces.append(re.sub(r"[^\n]", " ", text[match.start():end]))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _cleaned(entry, library):
