@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from site_builder.aas_journals import AAS_JOURNALS
+from site_builder.bib_text import parse_bib
 from site_builder.bibtex import VENUE_FIELDS
 from site_builder.frontmatter import SourceFile, read_text
 from site_builder.latex import latex_to_text, url_from_latex
@@ -35,7 +36,6 @@ COPIED = {"title": "title", "month": "month", "volume": "volume", "number": "iss
           "pages": "pages", "note": "note", "abbr": "venue_short"}
 _TRUE = ("true", "yes", "1")
 _MACRO_ONLY = re.compile(r"\{?\s*\\([A-Za-z]+)\s*\}?")
-_COMMENT_START = re.compile(r"@comment\s*([{(])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,10 @@ class BibPaper:
 
 def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
     """Every readable entry of one file, and a message for each problem (file:line: what)."""
-    import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
     logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-    library = bibtexparser.parse_string(without_comments(read_text(path)))
+    library = parse_bib(read_text(path))
     entries: list[BibEntry] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}
@@ -100,34 +99,6 @@ def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
         fields = tuple((f.key.lower(), _field_text(f.value)) for f in block.fields)
         entries.append(BibEntry(path, line, block.key, kind, fields))
     return entries, problems
-
-
-def without_comments(text: str) -> str:
-    """The text with every `@comment{...}` block blanked out whole, line breaks kept.
-
-    BibTeX tools (biber, bibtex-ruby under jekyll-scholar) skip the balanced block; bibtexparser
-    ends it at the first line that starts with '@', so entries kept inside a comment were read.
-    """
-    pieces: list[str] = []
-    last = 0
-    for match in _COMMENT_START.finditer(text):
-        if match.start() < last:
-            continue  # '@comment' inside a comment already blanked
-        opening = match.group(1)
-        closing = "}" if opening == "{" else ")"
-        depth, end = 0, None
-        for index in range(match.end() - 1, len(text)):
-            depth += {opening: 1, closing: -1}.get(text[index], 0)
-            if depth == 0:
-                end = index + 1
-                break
-        if end is None:
-            break  # never closed: bibtexparser reports it
-        pieces.append(text[last:match.start()])
-        pieces.append(re.sub(r"[^\n]", " ", text[match.start():end]))
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces)
 
 
 def _cleaned(entry, library):
@@ -183,7 +154,7 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
     kept: dict[str, str] = {}
     venue_field = next((name for name in VENUE_FIELDS if entry.get(name)), "")
     consumed = {"author", "year", "abstract", "keywords", "selected", "doi", "eprint", "arxiv",
-                "archiveprefix", "url", "award", "award_name", venue_field}
+                "archiveprefix", "url", "award", "award_name", "tags", venue_field}
     for name, value in entry.fields:
         if name in COPIED and value:
             meta.setdefault(COPIED[name], value)
@@ -216,13 +187,21 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
             kept["award"] = award
     if entry.get("selected"):
         meta["selected"] = entry.get("selected").strip("{} ").lower() in _TRUE
-    if entry.get("keywords"):
-        meta["tags"] = [t.strip() for t in re.split(r"[,;]", entry.get("keywords")) if t.strip()]
+    tags = topics(f'{entry.get("keywords")},{entry.get("tags")}')
+    if tags:
+        meta["tags"] = tags
     if links:
         meta["links"] = links
     if kept:
         meta["bibtex"] = kept
     return meta, entry.get("abstract"), tuple(kept)
+
+
+def topics(value: str) -> list[str]:
+    """Keywords as topics: split at commas and semicolons, LaTeX spelled out, and ADS's numeric
+    subject codes (594, 734) left out."""
+    words = (latex_to_text(word) for word in re.split(r"[,;]", value) if word.strip())
+    return list(dict.fromkeys(word for word in words if word and not word.isdigit()))
 
 
 def venue_name(value: str) -> str:

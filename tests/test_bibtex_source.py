@@ -156,6 +156,9 @@ def test_export_gives_back_the_same_fields(corpus_site):
                 continue
             want = {f.key.lower(): " ".join(str(f.value).split()) for f in entry.fields
                     if f.key.lower() not in DISPLAY_ONLY}
+            if entry.key == "Keith2018DocPropor":  # month = oct # {-} # nov, joined as BibTeX reads it
+                assert want["month"] == "oct # {-} # nov"
+                want["month"] = "October-November"
             got = {f.key: f.value for f in exported[entry.key].fields}
             assert got == want, entry.key
             assert exported[entry.key].entry_type == entry.entry_type.lower()
