@@ -85,7 +85,8 @@ def markdown_file(paper: BibPaper, origin: str) -> str:
     front = yaml.dump(meta, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100,
                       default_flow_style=False)
     text = (f"---\n# Imported from {origin} by `site-builder import`. Edit freely: once edited, a later\n"
-            f"# import leaves this file alone (unless --force).\n{front}---\n")
+            f"# import leaves this file alone (unless --force). While 'import_hash' is here, the text is\n"
+            f"# read as BibTeX writes it: -- and --- are dashes, ~ is a no-break space.\n{front}---\n")
     abstract = paper.abstract.strip()
     if abstract.startswith("{") and abstract.endswith("}") and abstract.count("{") == 1:
         abstract = abstract[1:-1].strip()  # braces around a whole abstract mean nothing

@@ -98,8 +98,11 @@ def latex_paragraphs(value: str) -> RichText:
                     tuple(problem for p in parts for problem in p.problems))
 
 
-def markdown_with_latex(text: str, to_html: Callable[[str], str]) -> RichText:
-    """Markdown holding LaTeX pieces: each piece is converted, the rest goes through Markdown."""
+def markdown_with_latex(text: str, to_html: Callable[[str], str], from_bibtex: bool = False) -> RichText:
+    """Markdown holding LaTeX pieces: each piece is converted, the rest goes through Markdown.
+
+    `from_bibtex`: the text was written by `import` from a .bib file, so its dashes (`--`, `---`)
+    and ties (`~`) are BibTeX's too, except a dash line (a Markdown rule) and a `~` in a URL."""
     walk = _Walk(_swap(text))
     pieces: list[str] = []
     fragments: list[tuple[str, str]] = []
@@ -107,7 +110,7 @@ def markdown_with_latex(text: str, to_html: Callable[[str], str]) -> RichText:
     for node in walk.parse():
         pieces.append(text[last:node.pos])
         last = node.pos + node.len
-        if _raw_in_markdown(node, text):
+        if _raw_in_markdown(node, text) and not (from_bibtex and _bibtex_special(node, text)):
             pieces.append(text[node.pos:last])
             continue
         fragments.append(walk.node(node))
@@ -212,6 +215,20 @@ def _raw_in_markdown(node, source: str) -> bool:
         # As in Pandoc, "$5 and $10" is money, not math: math starts and ends with a non-space.
         return not inner or inner[0].isspace() or inner[-1].isspace()
     return False
+
+
+def _bibtex_special(node, source: str) -> bool:
+    """A dash or tie of BibTeX text inside a line of words (not a rule, not in a URL)."""
+    latexwalker = _tools()[0]
+    if not isinstance(node, latexwalker.LatexSpecialsNode) or node.specials_chars not in ("--", "---", "~"):
+        return False
+    start = source.rfind("\n", 0, node.pos) + 1
+    end = source.find("\n", node.pos)
+    line = source[start:len(source) if end < 0 else end]
+    if not line.strip(" -"):
+        return False
+    word = re.search(r"\S*$", source[start:node.pos]).group() + re.match(r"\S*", source[node.pos:]).group()
+    return "/" not in word
 
 
 class _Walk:
