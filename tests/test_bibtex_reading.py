@@ -144,3 +144,28 @@ def test_a_dash_rule_and_a_tilde_in_a_url_stay_markdown_in_an_imported_file(tmp_
     text = "Home: https://example.org/~ada -- see\n\n---\n\nAfter the rule."
     rich = markdown_with_latex(text, markdown.to_html, from_bibtex=True)
     assert "https://example.org/~ada – see" in rich.text and "<hr" in rich.html
+
+
+# kyleaoman-papers.bib:416, trimmed; the last keyword is the issue's, from an ADS record
+KEYWORDS = r"""@ARTICLE{2025AJ....169..114P,
+       author = {{Perron-Cormier}, Mathieu and {Deg}, Nathan and {Oman}, Kyle A.},
+        title = "{WALLABY Pilot Survey and ASymba: Comparing H I Detection Asymmetries to the SIMBA Simulation}",
+      journal = {\aj},
+     keywords = {Galaxy structure, H I line emission, Hydrodynamical simulations, 622, 690, 767, Astrophysics - Astrophysics of Galaxies, Ly{\ensuremath{\alpha}} galaxies},
+         year = 2025,
+}
+"""
+
+
+def test_keywords_are_spelled_out_and_numeric_codes_left_out_on_both_routes(make_site, tmp_path):
+    result, direct = build(make_site, tmp_path / "direct", {"refs.bib": KEYWORDS})
+    assert result.returncode == 0, result.stderr
+    _, result, imported = import_and_build(tmp_path / "import", KEYWORDS)
+    assert result.returncode == 0, result.stderr
+    for output in (direct, imported):
+        doc = page(output / "papers/2025aj-169-114p/index.html")
+        assert [tag.get_text() for tag in doc.select(".p-category")] == [
+            "Galaxy structure", "H I line emission", "Hydrodynamical simulations",
+            "Astrophysics - Astrophysics of Galaxies", "Lyα galaxies"]
+        topics = page(output / "publications/index.html").select("#f-tag option")
+        assert "622" not in [option.get_text() for option in topics]
