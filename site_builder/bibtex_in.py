@@ -16,7 +16,10 @@ from typing import Any, Mapping
 from site_builder.aas_journals import AAS_JOURNALS
 from site_builder.bib_text import parse_bib
 from site_builder.bibtex import VENUE_FIELDS
+from site_builder.errors import ContentError
 from site_builder.frontmatter import SourceFile, read_text
+from site_builder.markup import MarkdownRenderer
+from site_builder.models import Owner, Publication
 from site_builder.latex import latex_to_text, url_from_latex
 from site_builder.safety import safe_slug
 
@@ -265,3 +268,51 @@ def with_override(paper: BibPaper, markdown: SourceFile) -> tuple[SourceFile, fr
 
 def bib_source(paper: BibPaper) -> SourceFile:
     return SourceFile(path=paper.entry.path, meta=paper.meta, body="", body_line=paper.entry.line)
+
+
+def entry_publication(paper: BibPaper, markdown: MarkdownRenderer, owner: Owner, warnings: list[str],
+                      override: SourceFile | None = None) -> tuple[Publication, BibPaper]:
+    """The entry's record, under a same-slug Markdown file's fields when `override` is given,
+    and the entry as used. A field of the entry that fails its check is dropped with a warning
+    that names it, and the paper is kept; a problem with the title, or with a field the Markdown
+    file sets, raises ContentError."""
+    from site_builder.papers import publication_from_source
+
+    while True:
+        source, overridden = with_override(paper, override) if override else (bib_source(paper), frozenset())
+        attempt: list[str] = []  # a failed attempt's warnings are not kept: the next one repeats them
+        try:
+            pub = publication_from_source(source, markdown, owner, attempt, paper, overridden)
+            warnings.extend(attempt)
+            return pub, paper
+        except ContentError as exc:
+            key = exc.field.partition(".")[0]
+            if not key or key == "title" or key in overridden or key not in paper.meta:
+                raise
+            warnings.append(f"{paper.entry.place}: entry '{paper.entry.key}': {exc.message}; field "
+                            f"'{_bib_field(paper.entry, exc.field)}' dropped, the paper is kept")
+            paper = replace(paper, meta=_without(paper.meta, exc.field))
+
+
+def _without(meta: dict[str, Any], field: str) -> dict[str, Any]:
+    """The front matter without one field ('links.pdf': one link)."""
+    key, _, label = field.partition(".")
+    meta = dict(meta)
+    if label and isinstance(meta.get(key), dict):
+        meta[key] = {name: value for name, value in meta[key].items() if name != label}
+        if meta[key]:
+            return meta
+    meta.pop(key, None)
+    return meta
+
+
+def _bib_field(entry: BibEntry, field: str) -> str:
+    """The BibTeX field a front-matter field came from ('links.website' <- website, html or url)."""
+    key, _, label = field.partition(".")
+    if label:
+        names = [name for name, mapped in LINK_FIELDS.items() if mapped == label] + ["url"]
+    else:
+        names = [name for name, mapped in COPIED.items() if mapped == key] + {
+            "venue": list(VENUE_FIELDS), "tags": ["keywords", "tags"], "award": ["award_name", "award"],
+            "arxiv": ["arxiv", "eprint"]}.get(key, [key])
+    return next((name for name in names if entry.get(name)), key)

@@ -61,7 +61,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     bib_cache = bib_cache or BibCache()
     bib_files = content_files(config.root, ".bib")
     if bib_files:  # BibTeX support is imported only for sites that have a .bib file
-        from site_builder.bibtex_in import bib_source, load_bib_papers, with_override
+        from site_builder.bibtex_in import entry_publication, load_bib_papers
     if bib_cache.parsed is None:
         parse_warnings: list[str] = []
         bib_cache.parsed = (load_bib_papers(bib_files, parse_warnings) if bib_files else {}), parse_warnings
@@ -72,10 +72,11 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
         """One paper file's record and its warnings; raises ContentError."""
         slug = slug_for(path)
         entry, file_warnings = bib.get(slug), []
-        source, overridden = read_source(path), frozenset()
+        source = read_source(path)
         if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
-            source, overridden = with_override(entry, source)
-        pub = publication_from_source(source, markdown, config.owner, file_warnings, entry, overridden)
+            pub, _ = entry_publication(entry, markdown, config.owner, file_warnings, override=source)
+        else:
+            pub = publication_from_source(source, markdown, config.owner, file_warnings)
         if slug != path.stem:
             file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
         return _with_slug(pub, slug), file_warnings
@@ -84,8 +85,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
         """The record of a .bib entry no Markdown file overrides, or None with a warning."""
         entry, entry_warnings = bib[slug], []
         try:
-            return publication_from_source(bib_source(entry), markdown, config.owner, entry_warnings,
-                                           entry), entry_warnings
+            return entry_publication(entry, markdown, config.owner, entry_warnings)[0], entry_warnings
         except ContentError as exc:
             return None, entry_warnings + [f"{entry.entry.place}: entry '{entry.entry.key}': "
                                            f"{exc.message}; it is skipped"]

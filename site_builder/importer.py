@@ -19,11 +19,10 @@ from typing import Any
 
 import yaml
 
-from site_builder.bibtex_in import BibPaper, bib_papers, bib_source, read_bib
+from site_builder.bibtex_in import BibPaper, bib_papers, entry_publication, read_bib
 from site_builder.errors import ContentError, SiteError
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Owner
-from site_builder.papers import publication_from_source
 
 FIELD_ORDER = ("title", "authors", "year", "month", "venue", "venue_short", "volume", "issue", "pages",
                "publisher", "doi", "arxiv", "note", "award", "selected", "tags", "links", "bibtex_type",
@@ -66,12 +65,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _checked(papers: list[BibPaper], warnings: list[str]) -> list[BibPaper]:
-    """The papers that would build; the others are reported and skipped, as in a build."""
+    """The papers that would build, each without the fields a build would drop; the others are
+    reported and skipped, as in a build."""
     markdown = MarkdownRenderer()
     good = []
     for paper in papers:
         try:
-            publication_from_source(bib_source(paper), markdown, Owner(""), warnings, paper)
+            _, paper = entry_publication(paper, markdown, Owner(""), warnings)
         except ContentError as exc:
             warnings.append(f"{paper.entry.place}: entry '{paper.entry.key}': {exc.message}; it is skipped")
             continue

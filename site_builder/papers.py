@@ -79,30 +79,30 @@ class _Fields:
         self.path = path
         self.meta = meta
 
-    def fail(self, message: str) -> ContentError:
-        return ContentError(self.path, message)
+    def fail(self, message: str, field: str = "") -> ContentError:
+        return ContentError(self.path, message, field=field)
 
     def text(self, key: str, required: bool = False) -> str:
         value = self.meta.get(key)
         if value is None:
             if required:
-                raise self.fail(f"'{key}' is missing; add '{key}: ...' to the front matter")
+                raise self.fail(f"'{key}' is missing; add '{key}: ...' to the front matter", key)
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.fail(f"'{key}' must be text (got {_kind(value)})")
+            raise self.fail(f"'{key}' must be text (got {_kind(value)})", key)
         result = " ".join(str(value).split())
         if required and not result:
-            raise self.fail(f"'{key}' is empty; write the paper's {key}")
+            raise self.fail(f"'{key}' is empty; write the paper's {key}", key)
         return result
 
     def year(self) -> int:
         value = self.meta.get("year")
         if value is None:
-            raise self.fail("'year' is missing; add 'year: 2024' to the front matter")
+            raise self.fail("'year' is missing; add 'year: 2024' to the front matter", "year")
         if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-            raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {value!r})")
+            raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {value!r})", "year")
         return value
 
     def date(self, year: int) -> dt.date | None:
@@ -111,15 +111,16 @@ class _Fields:
             return None
         date = as_date(value)
         if date is None:
-            raise self.fail(f"'date' must look like 2024-05-31 (got {value!r})")
+            raise self.fail(f"'date' must look like 2024-05-31 (got {value!r})", "date")
         if date.year != year:
-            raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree")
+            raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree", "date")
         return date
 
     def image(self) -> str:
         path = self.text("image")
         if path and not is_safe_asset(path):
-            raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got '{path}')")
+            raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got '{path}')",
+                            "image")
         return path
 
     def whole_number(self, key: str) -> int | None:
@@ -127,13 +128,13 @@ class _Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"'{key}' must be a whole number (got {value!r})")
+            raise self.fail(f"'{key}' must be a whole number (got {value!r})", key)
         return value
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail(f"'{key}' must be true or false (got {value!r})")
+            raise self.fail(f"'{key}' must be true or false (got {value!r})", key)
         return value
 
     def authors(self, owner: Owner) -> tuple[tuple[Author, ...], bool]:
@@ -141,7 +142,7 @@ class _Fields:
         if value is None:
             value = []
         if not isinstance(value, list):
-            raise self.fail("'authors' must be a list, one author per line starting with '- '")
+            raise self.fail("'authors' must be a list, one author per line starting with '- '", "authors")
         authors: list[Author] = []
         more = False
         for number, entry in enumerate(value, 1):
@@ -159,30 +160,31 @@ class _Fields:
             unknown = set(entry) - {"name", "url", "equal", "corresponding"}
             if unknown:
                 raise self.fail(f"author {number} has unknown key '{sorted(unknown)[0]}'; "
-                                "use name, url, equal, corresponding")
+                                "use name, url, equal, corresponding", "authors")
             name = entry.get("name")
             if not isinstance(name, str) or not name.strip():
-                raise self.fail(f"author {number} needs a 'name'")
+                raise self.fail(f"author {number} needs a 'name'", "authors")
             url = entry.get("url") or ""
             if not isinstance(url, str) or (url and not is_safe_url(url)):
-                raise self.fail(f"author {number} has an unsafe or invalid 'url'; use http(s)")
+                raise self.fail(f"author {number} has an unsafe or invalid 'url'; use http(s)", "authors")
             for key in ("equal", "corresponding"):
                 if not isinstance(entry.get(key, False), bool):
-                    raise self.fail(f"author {number}: '{key}' must be true or false")
+                    raise self.fail(f"author {number}: '{key}' must be true or false", "authors")
             name = " ".join(name.split())
             return Author(name=name, url=url.strip(), equal=entry.get("equal", False),
                           corresponding=entry.get("corresponding", False),
                           is_owner=owner.matches(name))
-        raise self.fail(f"author {number} must be a name or a mapping with 'name' (got {_kind(entry)})")
+        raise self.fail(f"author {number} must be a name or a mapping with 'name' (got {_kind(entry)})", "authors")
 
     def links(self) -> tuple[Link, ...]:
         value = self.meta.get("links") or {}
         if not isinstance(value, dict):
-            raise self.fail("'links' must be a mapping, one 'label: URL' per line (e.g. 'pdf: https://...')")
+            raise self.fail("'links' must be a mapping, one 'label: URL' per line (e.g. 'pdf: https://...')", "links")
         found: dict[str, str] = {}
+        field: dict[str, str] = {}  # label -> the front-matter field it was read from
         for key in _LINK_FIELDS:
             if self.meta.get(key):
-                found[key] = self.text(key)
+                found[key], field[key] = self.text(key), key
         for label, url in value.items():
             label = str(label).strip().lower()
             if url is None or url == "":
@@ -190,14 +192,14 @@ class _Fields:
             if isinstance(url, float) and re.fullmatch(r"\d{4}\.\d{4,5}", str(url)):
                 url = str(url)  # an unquoted arXiv id that YAML read as a number
             if not isinstance(url, str):
-                raise self.fail(f"link '{label}' must be a URL in quotes (got {url!r})")
-            found[label] = url.strip()
+                raise self.fail(f"link '{label}' must be a URL in quotes (got {url!r})", f"links.{label}")
+            found[label], field[label] = url.strip(), f"links.{label}"
         links = []
         for label, url in found.items():
             url = _expand_link(label, url)
             if not is_safe_url(url):
                 raise self.fail(f"link '{label}' has an unsafe URL '{url[:60]}'; only http(s), mailto "
-                                "and relative links are allowed")
+                                "and relative links are allowed", field[label])
             links.append(Link(label, url))
         return tuple(links)
 
@@ -206,7 +208,7 @@ class _Fields:
         if isinstance(value, str):
             value = [t for t in value.split(",")]
         if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
-            raise self.fail("'tags' must be a list of words")
+            raise self.fail("'tags' must be a list of words", "tags")
         return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
 
 

@@ -169,3 +169,40 @@ def test_keywords_are_spelled_out_and_numeric_codes_left_out_on_both_routes(make
             "Astrophysics - Astrophysics of Galaxies", "Lyα galaxies"]
         topics = page(output / "publications/index.html").select("#f-tag option")
         assert "622" not in [option.get_text() for option in topics]
+
+
+# --- one bad field drops only that field -------------------------------------------------------
+
+# al-folio-papers.bib:5, with the issue's unsafe link in place of its `html={relativity.html}`
+UNSAFE = """@book{einstein1920relativity,
+  title={Relativity: the Special and General Theory},
+  author={Einstein, Albert},
+  year={1920},
+  publisher={Methuen & Co Ltd},
+  website={javascript:alert(2)},
+  pdf={relativity.pdf}
+}
+"""
+
+
+def test_an_unsafe_link_drops_the_link_not_the_paper_on_both_routes(make_site, tmp_path):
+    result, direct = build(make_site, tmp_path / "direct", {"refs.bib": UNSAFE})
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"refs\.bib:1: entry 'einstein1920relativity': link 'website' has an unsafe URL "
+                     r"'javascript:alert\(2\)'.*; field 'website' dropped, the paper is kept", result.stderr)
+    imported, result, output = import_and_build(tmp_path / "import", UNSAFE)
+    assert result.returncode == 0, result.stderr
+    assert "field 'website' dropped, the paper is kept" in imported.stderr
+    assert "javascript" not in (tmp_path / "import/content/papers/einstein1920relativity.md").read_text()
+    for out in (direct, output):
+        doc = page(out / "papers/einstein1920relativity/index.html")
+        assert doc.select_one("h1").get_text() == "Relativity: the Special and General Theory"
+        assert [a["href"] for a in doc.select(".pub-links a")] == ["relativity.pdf"]
+        assert "javascript" not in (out / "papers/einstein1920relativity/index.html").read_text()
+
+
+def test_a_markdown_override_with_a_bad_link_is_still_an_error(make_site, tmp_path):
+    override = "---\nlinks:\n  code: javascript:alert(1)\n---\n"
+    result, _ = build(make_site, tmp_path, {"refs.bib": UNSAFE, "papers/einstein1920relativity.md": override})
+    assert result.returncode == 1
+    assert re.search(r"einstein1920relativity\.md: link 'code' has an unsafe URL", result.stderr)
