@@ -20,6 +20,7 @@ from site_builder.errors import ContentError
 from site_builder.frontmatter import SourceFile, read_text
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Owner, Publication
+from site_builder.papers import FORTHCOMING, publication_from_source
 from site_builder.latex import latex_to_text, url_from_latex
 from site_builder.safety import safe_slug
 
@@ -38,6 +39,7 @@ LINK_FIELDS = {"pdf": "pdf", "paper": "pdf", "code": "code", "slides": "slides",
 COPIED = {"title": "title", "month": "month", "volume": "volume", "number": "issue", "issue": "issue",
           "pages": "pages", "note": "note", "abbr": "venue_short"}
 _TRUE = ("true", "yes", "1")
+_DATE_START = re.compile(r"(\d{4})(?:-(\d{1,2})(-\d{1,2})?)?")
 _MACRO_ONLY = re.compile(r"\{?\s*\\([A-Za-z]+)\s*\}?")
 
 
@@ -129,10 +131,8 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {}) ->
     other_files = {paper.key: paper.entry.path for paper in earlier.values()}
     keys: set[str] = set(other_files)
     for entry in entries:
-        missing = [name for name in ("title", "year") if not entry.get(name).strip("{} ")]
-        if missing:
-            what = " and ".join(f"'{m}'" for m in missing)
-            problems.append(f"{entry.place}: entry '{entry.key}' has no {what}; it is skipped")
+        if not entry.get("title").strip("{} "):
+            problems.append(f"{entry.place}: entry '{entry.key}' has no 'title'; it is skipped")
             continue
         slug = base = safe_slug(entry.key) or "paper"
         number = 2
@@ -146,6 +146,11 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {}) ->
                             f"this paper is published and exported as '{slug}'")
         meta, abstract, unmapped = front_matter(entry)
         meta["bibtex_key"] = key
+        if meta["year"] == FORTHCOMING:
+            written = entry.get("year").strip("{} ")
+            what = f"'year' is '{written}', not a year" if written else "no 'year' or 'date'"
+            problems.append(f"{entry.place}: entry '{entry.key}' has {what}; it is listed as "
+                            "forthcoming, above the newest year")
         papers.append(BibPaper(entry, slug, meta, abstract, unmapped, key))
     return papers, problems
 
@@ -156,7 +161,7 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
     links: dict[str, str] = {}
     kept: dict[str, str] = {}
     venue_field = next((name for name in VENUE_FIELDS if entry.get(name)), "")
-    consumed = {"author", "year", "abstract", "keywords", "selected", "doi", "eprint", "arxiv",
+    consumed = {"author", "year", "date", "abstract", "keywords", "selected", "doi", "eprint", "arxiv",
                 "archiveprefix", "url", "award", "award_name", "tags", venue_field}
     for name, value in entry.fields:
         if name in COPIED and value:
@@ -169,8 +174,8 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
             kept[name] = value
     if entry.get("author"):
         meta["authors"] = author_list(entry.get("author"))
-    year = entry.get("year").strip("{} ")
-    meta["year"] = int(year) if year.isdigit() else year
+    for key, value in _year_and_date(entry.get("year").strip("{} "), entry.get("date").strip("{} ")).items():
+        meta.setdefault(key, value)  # a 'month' field wins over the month of 'date'
     if venue_field:
         meta["venue"] = venue_name(entry.get(venue_field))
     if entry.get("doi"):
@@ -198,6 +203,22 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
     if kept:
         meta["bibtex"] = kept
     return meta, entry.get("abstract"), tuple(kept)
+
+
+def _year_and_date(year: str, date: str) -> dict[str, Any]:
+    """'year' (a number, or 'forthcoming' when there is none), and biblatex's 'date'
+    (2019-08-23, 2019-08 or 2019, a range from its start) as 'date' or 'month'."""
+    start = _DATE_START.match(date)
+    fields: dict[str, Any] = {}
+    if re.fullmatch(r"\d{4}", year):
+        fields["year"] = int(year)
+    else:
+        fields["year"] = int(start.group(1)) if start and not year else FORTHCOMING
+    if start and start.group(3):
+        fields["date"] = date.partition("/")[0]  # checked as a Markdown file's date is
+    elif start and start.group(2):
+        fields["month"] = str(int(start.group(2)))
+    return fields
 
 
 def topics(value: str) -> list[str]:
@@ -276,8 +297,6 @@ def entry_publication(paper: BibPaper, markdown: MarkdownRenderer, owner: Owner,
     and the entry as used. A field of the entry that fails its check is dropped with a warning
     that names it, and the paper is kept; a problem with the title, or with a field the Markdown
     file sets, raises ContentError."""
-    from site_builder.papers import publication_from_source
-
     while True:
         source, overridden = with_override(paper, override) if override else (bib_source(paper), frozenset())
         attempt: list[str] = []  # a failed attempt's warnings are not kept: the next one repeats them

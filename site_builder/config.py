@@ -18,7 +18,7 @@ CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
     "author_limit", "footer", "cname", "image", "photo", "affiliation", "profiles", "news_count",
-    "allow_html", "feed_limit",
+    "allow_html", "feed_limit", "forthcoming_title",
 )
 # A host name for GitHub Pages' CNAME file: dot-separated labels of letters, digits and hyphens.
 _HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
@@ -85,6 +85,7 @@ def load_config(content_dir: Path) -> SiteConfig:
         news_count=news_count,
         allow_html=allow_html,
         feed_limit=feed_limit,
+        forthcoming_title=text("forthcoming_title", "Forthcoming") or "Forthcoming",
     )
     if problems:
         raise ConfigError(path, problems)

@@ -131,9 +131,10 @@ def _with_slug(pub: Publication, slug: str) -> Publication:
 
 
 def display_order(pub: Publication):
-    """Newest year first; inside a year, dated papers newest first, then by 'order', then by slug."""
+    """Forthcoming papers, then newest year first; inside a year, dated papers newest first, then
+    by 'order', then by slug."""
     return (
-        -pub.year,
+        -(pub.year or 10_000),
         pub.date is None,
         -(pub.date.toordinal() if pub.date else 0),
         pub.order is None,

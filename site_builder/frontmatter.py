@@ -18,8 +18,13 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
+# A day, with a time of day after it that says nothing more about the day (Hugo writes one)
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
 class _StrictLoader(_BaseLoader):
-    """Safe YAML that also refuses the same key twice in one mapping."""
+    """Safe YAML that also refuses the same key twice in one mapping, and says where a date
+    that no calendar has (2024-02-30) is, instead of failing without a place."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
@@ -41,7 +46,17 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a real date ({exc}); write it as YYYY-MM-DD", node.start_mark
+        ) from None
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,7 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
         tag = re.search(r"'([^']+)'", problem)
         name = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "here"
         return f"the YAML tag {name} is not allowed (content files hold plain values only); remove it"
-    if "appears twice" in problem:
+    if "appears twice" in problem or "not a real date" in problem:
         return problem
     if mark is not None:
         lines = text.splitlines()
@@ -128,14 +143,16 @@ def read_source(path: Path) -> SourceFile:
 
 
 def as_date(value: Any) -> dt.date | None:
-    """A YAML date or datetime, or 'YYYY-MM-DD' text, as a date; None when it is none of these."""
+    """A YAML date or datetime, or text as Jekyll and Hugo write it (2019-06-04, 2019-6-4,
+    2019-08-23T10:00:00+02:00), as the day it names; None when it is none of these or no real day."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        match = _DAY.fullmatch(value.strip())
         try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
+            return dt.date(*map(int, match.groups())) if match else None
+        except ValueError:  # 2024-02-30
             return None
     return None

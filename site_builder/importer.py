@@ -24,7 +24,7 @@ from site_builder.errors import ContentError, SiteError
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Owner
 
-FIELD_ORDER = ("title", "authors", "year", "month", "venue", "venue_short", "volume", "issue", "pages",
+FIELD_ORDER = ("title", "authors", "year", "date", "month", "venue", "venue_short", "volume", "issue", "pages",
                "publisher", "doi", "arxiv", "note", "award", "selected", "tags", "links", "bibtex_type",
                "bibtex_key", "bibtex")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is ~10x faster

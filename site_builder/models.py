@@ -86,6 +86,7 @@ class SiteConfig:
     news_count: int = 5  # news items on the home page
     allow_html: bool = False  # trust raw HTML in Markdown (otherwise it is shown as text)
     feed_limit: int = 50  # the newest papers in feed.xml; 0: every paper
+    forthcoming_title: str = "Forthcoming"  # the heading of papers without a year, above the newest
 
     @property
     def feed_count(self) -> int | None:
@@ -116,7 +117,7 @@ class Link:
 class Publication:
     slug: str
     title: str
-    year: int
+    year: int | None  # None: forthcoming (in press, submitted), listed above the newest year
     source: Path
     authors: tuple[Author, ...] = ()
     more_authors: bool = False  # the list ends in "and others"
@@ -164,7 +165,7 @@ class Page:
 
 @dataclass(frozen=True)
 class YearGroup:
-    year: int
+    year: int | None  # None: the forthcoming papers
     publications: tuple[Publication, ...]
 
 
@@ -179,7 +180,7 @@ class Site:
 
     @property
     def years(self) -> tuple[YearGroup, ...]:
-        groups: dict[int, list[Publication]] = {}
+        groups: dict[int | None, list[Publication]] = {}
         for pub in self.publications:
             groups.setdefault(pub.year, []).append(pub)
         return tuple(YearGroup(y, tuple(p)) for y, p in groups.items())

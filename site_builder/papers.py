@@ -26,6 +26,7 @@ KNOWN_FIELDS = (
 EXTRA_FIELDS = ("month", "volume", "issue", "pages", "publisher", "note")
 _LINK_FIELDS = ("doi", "arxiv")  # also accepted at the top level, as in BibTeX
 ET_AL = ("others", "and others", "et al.", "et al")
+FORTHCOMING = "forthcoming"  # the 'year' of a paper in press or submitted
 
 
 def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owner: Owner,
@@ -95,24 +96,30 @@ class _Fields:
             raise self.fail(f"'{key}' is empty; write the paper's {key}", key)
         return result
 
-    def year(self) -> int:
+    def year(self) -> int | None:
+        """The year: as written, else the year of 'date'; None for `year: forthcoming`."""
         value = self.meta.get("year")
+        if value is None and self.meta.get("date") is not None:
+            return self.date(None).year
         if value is None:
-            raise self.fail("'year' is missing; add 'year: 2024' to the front matter", "year")
+            raise self.fail("'year' is missing; add 'year: 2024' to the front matter (or 'year: "
+                            f"{FORTHCOMING}' for a paper in press)", "year")
+        if isinstance(value, str) and value.strip().lower() == FORTHCOMING:
+            return None
         if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
             raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {value!r})", "year")
         return value
 
-    def date(self, year: int) -> dt.date | None:
+    def date(self, year: int | None) -> dt.date | None:
         value = self.meta.get("date")
         if value is None:
             return None
         date = as_date(value)
         if date is None:
-            raise self.fail(f"'date' must look like 2024-05-31 (got {value!r})", "date")
-        if date.year != year:
+            raise self.fail(f"'date' must be a real day written like 2024-05-31 (got {value!r})", "date")
+        if year is not None and date.year != year:
             raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree", "date")
         return date
 
