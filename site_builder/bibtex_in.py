@@ -148,9 +148,9 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {}) ->
         meta["bibtex_key"] = key
         if meta["year"] == FORTHCOMING:
             written = entry.get("year").strip("{} ")
-            what = f"'year' is '{written}', not a year" if written else "no 'year' or 'date'"
-            problems.append(f"{entry.place}: entry '{entry.key}' has {what}; it is listed as "
-                            "forthcoming, above the newest year")
+            what = f": 'year' is '{written}', not a year" if written else " has no 'year' or 'date'"
+            problems.append(f"{entry.place}: entry '{entry.key}'{what}; it is listed as forthcoming, "
+                            "above the newest year")
         papers.append(BibPaper(entry, slug, meta, abstract, unmapped, key))
     return papers, problems
 

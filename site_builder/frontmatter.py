@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
 # A day, with a time of day after it that says nothing more about the day (Hugo writes one)
 _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?")
 
@@ -67,6 +68,10 @@ class SourceFile:
     meta: dict[str, Any]
     body: str
     body_line: int  # 1-based line where the body starts
+    key_lines: dict[str, int] = field(default_factory=dict)  # top-level front-matter key -> its line
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
 
 
 def read_text(path: Path) -> str:
@@ -135,7 +140,9 @@ def split_front_matter(path: Path, text: str) -> SourceFile:
     if not isinstance(meta, dict):
         raise ContentError(path, "the front matter must be 'key: value' lines", 2)
     body = "".join(lines[index + 1 :])
-    return SourceFile(path=path, meta=meta, body=body, body_line=index + 2)
+    key_lines = {match.group(1): number for number, line in enumerate(lines[1:index], 2)
+                 for match in [_TOP_KEY.match(line)] if match}
+    return SourceFile(path=path, meta=meta, body=body, body_line=index + 2, key_lines=key_lines)
 
 
 def read_source(path: Path) -> SourceFile:

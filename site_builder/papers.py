@@ -43,6 +43,17 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
             close = difflib.get_close_matches(str(key), KNOWN_FIELDS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else "; it is ignored"
             warnings.append(f"{path}: unknown field '{key}'{hint}")
+    try:
+        return _checked_publication(source, markdown, owner, warnings, bib, overridden)
+    except ContentError as exc:
+        if exc.line is None and exc.field and exc.path == path:  # the line of the field at fault
+            exc.line = source.line_of(exc.field.partition(".")[0])
+        raise
+
+
+def _checked_publication(source: SourceFile, markdown: MarkdownRenderer, owner: Owner, warnings: list[str],
+                         bib: BibPaper | None, overridden: frozenset[str]) -> Publication:
+    meta, path = source.meta, source.path
     fields = _Fields(path, meta)
     title = fields.text("title", required=True)
     year = fields.year()

@@ -205,4 +205,99 @@ def test_a_markdown_override_with_a_bad_link_is_still_an_error(make_site, tmp_pa
     override = "---\nlinks:\n  code: javascript:alert(1)\n---\n"
     result, _ = build(make_site, tmp_path, {"refs.bib": UNSAFE, "papers/einstein1920relativity.md": override})
     assert result.returncode == 1
-    assert re.search(r"einstein1920relativity\.md: link 'code' has an unsafe URL", result.stderr)
+    assert re.search(r"einstein1920relativity\.md:2: link 'code' has an unsafe URL", result.stderr)
+
+
+# --- no year: forthcoming ----------------------------------------------------------------------
+
+# large-hepml-livingreview.bib:30619 (a thesis without a year) and 32851, and a dated entry
+NO_YEAR = """@misc{sleuth,
+	Author = {B. Knuteson},
+	title = "{A Quasi-Model-Independent Search for New High $p_T$ Physics at D0}",
+	url={https://www-d0.fnal.gov/results/publications_talks/thesis/knuteson/thesis.ps},
+	Note = {Ph.D. thesis, University of California at Berkeley (2000)}}
+
+@misc{hepmllivingreview,
+	Author = "{HEP ML Community}",
+	title = "{A Living Review of Machine Learning for Particle Physics}",
+	url={https://iml-wg.github.io/HEPML-LivingReview/}
+}
+
+@article{dated, title = {Dated}, author = {B. Knuteson}, year = 2001}
+"""
+
+
+@pytest.mark.parametrize("route", ["direct", "import"])
+def test_entries_without_a_year_are_listed_as_forthcoming_above_the_newest_year(make_site, tmp_path, route):
+    config = MINIMAL_CONFIG + "forthcoming_title: In press\n"
+    if route == "direct":
+        result, output = build(make_site, tmp_path, {"refs.bib": NO_YEAR}, config)
+        warnings = result.stderr
+    else:
+        imported, result, output = import_and_build(tmp_path, NO_YEAR, config)
+        warnings = imported.stderr
+        assert "year: forthcoming" in (tmp_path / "content/papers/sleuth.md").read_text(encoding="utf-8")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"refs\.bib:1: entry 'sleuth' has no 'year' or 'date'; it is listed as forthcoming",
+                     warnings)
+    listing = page(output / "publications/index.html")
+    sections = listing.select("section.year")
+    assert [(s["id"], s.h2.get_text()) for s in sections] == [("forthcoming", "In press"), ("y2001", "2001")]
+    assert sorted(a["id"] for a in sections[0].select("article")) == ["hepmllivingreview", "sleuth"]
+    assert [a.get_text() for a in listing.select(".year-index a")] == ["In press", "2001"]
+    assert [o.get_text() for o in listing.select("#f-year option")][1:] == ["In press", "2001"]
+    paper = page(output / "papers/sleuth/index.html")
+    assert paper.select_one(".pub-venue").get_text().strip() == "In press"
+    assert not paper.select('meta[name="citation_publication_date"]')
+    assert "year" not in bibtexparser.parse_file(str(output / "papers/sleuth/cite.bib")).entries[0].fields_dict
+
+
+def test_a_markdown_paper_still_needs_its_year(make_site, tmp_path):
+    result, _ = build(make_site, tmp_path, {"papers/x.md": "---\ntitle: X\n---\n"})
+    assert result.returncode == 1
+    assert re.fullmatch(r"error: .*x\.md: 'year' is missing; add 'year: 2024' to the front matter "
+                        r"\(or 'year: forthcoming' for a paper in press\)\n", result.stderr)
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("date, day", [
+    ("2019-6-4", "2019-06-04"),  # Jekyll
+    ("'2013-07-01T00:00:00Z'", "2013-07-01"),  # hugoblox/hugoblox-template-conference-paper/index.md:16
+    ("2019-08-23T10:00:00+02:00", "2019-08-23"),  # Hugo, unquoted: a YAML timestamp
+    ("'2019-08-23T10:00:00+02:00'", "2019-08-23"),
+])
+def test_a_date_as_jekyll_and_hugo_write_it_gives_the_day_and_the_year(make_site, tmp_path, date, day):
+    paper = f"---\ntitle: Dated\ndate: {date}\n---\n"
+    result, output = build(make_site, tmp_path, {"papers/dated.md": paper})
+    assert result.returncode == 0, result.stderr
+    time = page(output / "papers/dated/index.html").select_one("time.dt-published")
+    assert (time["datetime"], time.get_text()) == (day, day[:4])
+
+
+def test_a_bibtex_date_gives_the_year_and_orders_the_paper(make_site, tmp_path):
+    bib = ("@online{hugo, title = {Dated by biblatex}, date = {2019-08-23T10:00:00+02:00}}\n"
+           "@online{month, title = {A month only}, date = {2019-05}}\n")
+    result, output = build(make_site, tmp_path, {"refs.bib": bib})
+    assert result.returncode == 0, result.stderr
+    listing = page(output / "publications/index.html")
+    assert [a["id"] for a in listing.select("section#y2019 article")] == ["hugo", "month"]
+    assert listing.select_one("#hugo time")["datetime"] == "2019-08-23"
+
+
+@pytest.mark.parametrize("date", ["2024-15-09", "2024-02-30", "'2024-02-30'"])
+def test_an_impossible_date_in_markdown_is_one_line_with_its_place(make_site, tmp_path, date):
+    paper = f"---\ntitle: Never\nyear: 2024\ndate: {date}\n---\n"
+    result, _ = build(make_site, tmp_path, {"papers/never.md": paper})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert re.search(r"never\.md:4: .*2024-(15-09|02-30)", result.stderr), result.stderr
+
+
+def test_an_impossible_date_in_bibtex_drops_the_date_with_a_warning(make_site, tmp_path):
+    bib = "@article{never, title = {Never}, year = 2024, date = {2024-02-30}}\n"
+    result, output = build(make_site, tmp_path, {"refs.bib": bib})
+    assert result.returncode == 0, result.stderr
+    assert "refs.bib:1: entry 'never': 'date' must be a real day written like 2024-05-31 (got '2024-02-30'); " \
+           "field 'date' dropped, the paper is kept" in result.stderr
+    assert (output / "papers/never/index.html").exists()
