@@ -242,7 +242,8 @@ def test_entries_without_a_year_are_listed_as_forthcoming_above_the_newest_year(
                      warnings)
     listing = page(output / "publications/index.html")
     sections = listing.select("section.year")
-    assert [(s["id"], s.h2.get_text()) for s in sections] == [("forthcoming", "In press"), ("y2001", "2001")]
+    assert [(s["id"], s.h2["id"], s.h2.get_text()) for s in sections] == [
+        ("forthcoming", "h-forthcoming", "In press"), ("y2001", "h2001", "2001")]
     assert sorted(a["id"] for a in sections[0].select("article")) == ["hepmllivingreview", "sleuth"]
     assert [a.get_text() for a in listing.select(".year-index a")] == ["In press", "2001"]
     assert [o.get_text() for o in listing.select("#f-year option")][1:] == ["In press", "2001"]
