@@ -1,8 +1,10 @@
 """Read .bib files with bibtexparser and map each entry to a paper's front-matter fields.
 
-Problems in a file (an entry that cannot be read, a duplicate key, an entry without a title or
-a year, an unknown entry type) are returned as messages with the file and line; the rest of the
-file is still read. bibtexparser is imported on first use only.
+Problems in a file (an entry that cannot be read, a duplicate key, an entry without a title, one
+without a year, listed as forthcoming, an unknown entry type) are returned as messages with the
+file and line; the rest of the file is still read. A field that fails its check when the paper
+is built is dropped, not the paper (`entry_publication`). bibtexparser is imported on first use
+only.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from site_builder.bib_text import parse_bib
 from site_builder.bibtex import VENUE_FIELDS
 from site_builder.errors import ContentError
 from site_builder.frontmatter import SourceFile, read_text
+from site_builder.latex import latex_to_text, url_from_latex
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Owner, Publication
 from site_builder.papers import FORTHCOMING, publication_from_source
-from site_builder.latex import latex_to_text, url_from_latex
 from site_builder.safety import safe_slug
 
 KNOWN_TYPES = frozenset((
