@@ -64,7 +64,8 @@ def generated_fields(pub: Publication, tex: Mapping[str, str] = {}) -> list[tupl
     if pub.venue:
         venue = pub.venue[3:] if pub.venue.startswith("In ") else pub.venue
         fields.append((_venue_field(kind), tex.get("venue") or _escape(venue)))
-    fields.append(("year", str(pub.year)))
+    if pub.year is not None:  # a forthcoming paper has none
+        fields.append(("year", str(pub.year)))
     extra = dict(pub.extra)
     if pub.date is not None:
         extra.setdefault("month", pub.date.strftime("%b").lower())

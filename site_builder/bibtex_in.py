@@ -1,8 +1,10 @@
 """Read .bib files with bibtexparser and map each entry to a paper's front-matter fields.
 
-Problems in a file (an entry that cannot be read, a duplicate key, an entry without a title or
-a year, an unknown entry type) are returned as messages with the file and line; the rest of the
-file is still read. bibtexparser is imported on first use only.
+Problems in a file (an entry that cannot be read, a duplicate key, an entry without a title, one
+without a year, listed as forthcoming, an unknown entry type) are returned as messages with the
+file and line; the rest of the file is still read. A field that fails its check when the paper
+is built is dropped, not the paper (`entry_publication`). bibtexparser is imported on first use
+only.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from typing import Any, Mapping
 
 from site_builder.aas_journals import AAS_JOURNALS
 from site_builder.al_folio_files import FOLDERS, site_file
+from site_builder.bib_text import parse_bib
 from site_builder.bibtex import VENUE_FIELDS
-from site_builder.errors import quoted
+from site_builder.errors import ContentError, quoted
 from site_builder.frontmatter import SourceFile, read_text
 from site_builder.latex import latex_to_text, url_from_latex
+from site_builder.markup import MarkdownRenderer
+from site_builder.models import Owner, Publication
+from site_builder.papers import FORTHCOMING, publication_from_source
 from site_builder.safety import safe_slug
 
 KNOWN_TYPES = frozenset((
@@ -38,6 +44,7 @@ COPIED = {"title": "title", "month": "month", "volume": "volume", "number": "iss
           "annotation": "annotation", "altmetric": "altmetric", "dimensions": "dimensions",
           "google_scholar_id": "google_scholar_id", "inspirehep_id": "inspirehep_id"}
 _TRUE = ("true", "yes", "1")
+_DATE_START = re.compile(r"(\d{4})(?:-(\d{1,2})(-\d{1,2})?)?")
 _MACRO_ONLY = re.compile(r"\{?\s*\\([A-Za-z]+)\s*\}?")
 
 
@@ -73,11 +80,10 @@ class BibPaper:
 
 def read_bib(path: Path) -> tuple[list[BibEntry], list[str]]:
     """Every readable entry of one file, and a message for each problem (file:line: what)."""
-    import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
     logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
-    library = bibtexparser.parse_string(read_text(path))
+    library = parse_bib(read_text(path))
     entries: list[BibEntry] = []
     problems: list[str] = []
     first_line: dict[str, int] = {}
@@ -132,10 +138,8 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {},
     other_files = {paper.key: paper.entry.path for paper in earlier.values()}
     keys: set[str] = set(other_files)
     for entry in entries:
-        missing = [name for name in ("title", "year") if not entry.get(name).strip("{} ")]
-        if missing:
-            what = " and ".join(f"'{m}'" for m in missing)
-            problems.append(f"{entry.place}: entry {quoted(entry.key)} has no {what}; it is skipped")
+        if not entry.get("title").strip("{} "):
+            problems.append(f"{entry.place}: entry {quoted(entry.key)} has no 'title'; it is skipped")
             continue
         slug = base = safe_slug(entry.key) or "paper"
         number = 2
@@ -151,6 +155,11 @@ def bib_papers(entries: list[BibEntry], earlier: Mapping[str, BibPaper] = {},
         problems.extend(f"{entry.place}: entry '{entry.key}': {problem}"
                         for problem in _resolve_al_folio_files(meta, entry, content_root))
         meta["bibtex_key"] = key
+        if meta["year"] == FORTHCOMING:
+            written = entry.get("year").strip("{} ")
+            what = f": 'year' is '{written}', not a year" if written else " has no 'year' or 'date'"
+            problems.append(f"{entry.place}: entry '{entry.key}'{what}; it is listed as forthcoming, "
+                            "above the newest year")
         papers.append(BibPaper(entry, slug, meta, abstract, unmapped, key))
     return papers, problems
 
@@ -161,8 +170,8 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
     links: dict[str, str] = {}
     kept: dict[str, str] = {}
     venue_field = next((name for name in VENUE_FIELDS if entry.get(name)), "")
-    consumed = {"author", "year", "abstract", "keywords", "selected", "doi", "eprint", "arxiv",
-                "archiveprefix", "url", "award", "award_name", "preview", venue_field}
+    consumed = {"author", "year", "date", "abstract", "keywords", "selected", "doi", "eprint", "arxiv",
+                "archiveprefix", "url", "award", "award_name", "preview", "tags", venue_field}
     for name, value in entry.fields:
         if name in COPIED and value:
             meta.setdefault(COPIED[name], value)
@@ -174,8 +183,8 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
             kept[name] = value
     if entry.get("author"):
         meta["authors"] = author_list(entry.get("author"))
-    year = entry.get("year").strip("{} ")
-    meta["year"] = int(year) if year.isdigit() else year
+    for key, value in _year_and_date(entry.get("year").strip("{} "), entry.get("date").strip("{} ")).items():
+        meta.setdefault(key, value)  # a 'month' field wins over the month of 'date'
     if venue_field:
         meta["venue"] = venue_name(entry.get(venue_field))
     if entry.get("doi"):
@@ -195,8 +204,9 @@ def front_matter(entry: BibEntry) -> tuple[dict[str, Any], str, tuple[str, ...]]
             kept["award"] = award
     if entry.get("selected"):
         meta["selected"] = entry.get("selected").strip("{} ").lower() in _TRUE
-    if entry.get("keywords"):
-        meta["tags"] = [t.strip() for t in re.split(r"[,;]", entry.get("keywords")) if t.strip()]
+    tags = topics(f'{entry.get("keywords")},{entry.get("tags")}')
+    if tags:
+        meta["tags"] = tags
     if links:
         meta["links"] = links
     if kept:
@@ -226,6 +236,29 @@ def _resolve_al_folio_files(meta: dict[str, Any], entry: BibEntry, content_root:
         else:
             del links[label]
     return problems
+
+
+def _year_and_date(year: str, date: str) -> dict[str, Any]:
+    """'year' (a number, or 'forthcoming' when there is none), and biblatex's 'date'
+    (2019-08-23, 2019-08 or 2019, a range from its start) as 'date' or 'month'."""
+    start = _DATE_START.match(date)
+    fields: dict[str, Any] = {}
+    if re.fullmatch(r"\d{4}", year):
+        fields["year"] = int(year)
+    else:
+        fields["year"] = int(start.group(1)) if start and not year else FORTHCOMING
+    if start and start.group(3):
+        fields["date"] = date.partition("/")[0]  # checked as a Markdown file's date is
+    elif start and start.group(2):
+        fields["month"] = str(int(start.group(2)))
+    return fields
+
+
+def topics(value: str) -> list[str]:
+    """Keywords as topics: split at commas and semicolons, LaTeX spelled out, and ADS's numeric
+    subject codes (594, 734) left out."""
+    words = (latex_to_text(word) for word in re.split(r"[,;]", value) if word.strip())
+    return list(dict.fromkeys(word for word in words if word and not word.isdigit()))
 
 
 def venue_name(value: str) -> str:
@@ -289,3 +322,49 @@ def with_override(paper: BibPaper, markdown: SourceFile) -> tuple[SourceFile, fr
 
 def bib_source(paper: BibPaper) -> SourceFile:
     return SourceFile(path=paper.entry.path, meta=paper.meta, body="", body_line=paper.entry.line)
+
+
+def entry_publication(paper: BibPaper, markdown: MarkdownRenderer, owner: Owner, warnings: list[str],
+                      override: SourceFile | None = None) -> tuple[Publication, BibPaper]:
+    """The entry's record, under a same-slug Markdown file's fields when `override` is given,
+    and the entry as used. A field of the entry that fails its check is dropped with a warning
+    that names it, and the paper is kept; a problem with the title, or with a field the Markdown
+    file sets, raises ContentError."""
+    while True:
+        source, overridden = with_override(paper, override) if override else (bib_source(paper), frozenset())
+        attempt: list[str] = []  # a failed attempt's warnings are not kept: the next one repeats them
+        try:
+            pub = publication_from_source(source, markdown, owner, attempt, paper, overridden)
+            warnings.extend(attempt)
+            return pub, paper
+        except ContentError as exc:
+            key = exc.field.partition(".")[0]
+            if not key or key == "title" or key in overridden or key not in paper.meta:
+                raise
+            warnings.append(f"{paper.entry.place}: entry '{paper.entry.key}': {exc.message}; field "
+                            f"'{_bib_field(paper.entry, exc.field)}' dropped, the paper is kept")
+            paper = replace(paper, meta=_without(paper.meta, exc.field))
+
+
+def _without(meta: dict[str, Any], field: str) -> dict[str, Any]:
+    """The front matter without one field ('links.pdf': one link)."""
+    key, _, label = field.partition(".")
+    meta = dict(meta)
+    if label and isinstance(meta.get(key), dict):
+        meta[key] = {name: value for name, value in meta[key].items() if name != label}
+        if meta[key]:
+            return meta
+    meta.pop(key, None)
+    return meta
+
+
+def _bib_field(entry: BibEntry, field: str) -> str:
+    """The BibTeX field a front-matter field came from ('links.website' <- website, html or url)."""
+    key, _, label = field.partition(".")
+    if label:
+        names = [name for name, mapped in LINK_FIELDS.items() if mapped == label] + ["url"]
+    else:
+        names = [name for name, mapped in COPIED.items() if mapped == key] + {
+            "venue": list(VENUE_FIELDS), "tags": ["keywords", "tags"], "award": ["award_name", "award"],
+            "arxiv": ["arxiv", "eprint"]}.get(key, [key])
+    return next((name for name in names if entry.get(name)), key)

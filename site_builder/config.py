@@ -17,7 +17,7 @@ CONFIG_NAME = "site.yaml"
 KNOWN_KEYS = (
     "title", "owner", "description", "url", "nav", "theme", "language", "bio",
     "author_limit", "footer", "cname", "image", "photo", "affiliation", "profiles", "news_count",
-    "allow_html", "feed_limit", "home_posts", "home_talks", "publications_group", "badges",
+    "allow_html", "feed_limit", "home_posts", "home_talks", "publications_group", "badges", "forthcoming_title",
 )
 GROUPINGS = ("year", "type", "year-type")  # how the publications page groups papers
 BADGES = ("altmetric", "dimensions", "google_scholar", "inspire")  # citation badges a site may turn on
@@ -100,6 +100,7 @@ def load_config(content_dir: Path) -> SiteConfig:
         home_talks=home_talks,
         publications_group=_choice(text("publications_group", "year"), GROUPINGS, "publications_group", problems),
         badges=_badges(data.get("badges"), problems),
+        forthcoming_title=text("forthcoming_title", "Forthcoming") or "Forthcoming",
     )
     if problems:
         raise ConfigError(path, problems)

@@ -97,7 +97,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     bib_cache = bib_cache or BibCache()
     bib_files = content_files(config.root, ".bib")
     if bib_files:  # BibTeX support is imported only for sites that have a .bib file
-        from site_builder.bibtex_in import bib_source, load_bib_papers, with_override
+        from site_builder.bibtex_in import entry_publication, load_bib_papers
     if bib_cache.parsed is None:
         parse_warnings: list[str] = []
         bib_cache.parsed = (load_bib_papers(bib_files, parse_warnings, config.root) if bib_files else {}), parse_warnings
@@ -108,11 +108,13 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
         """One paper file's record and its warnings; raises ContentError."""
         slug = slug_for(path)
         entry, file_warnings = bib.get(slug), []
-        source, overridden = read_source(path), frozenset()
+        source = read_source(path)
         if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
-            source, overridden = with_override(entry, source)
-        with nesting_limit(path):
-            pub = publication_from_source(source, markdown, config.owner, file_warnings, entry, overridden)
+            with nesting_limit(path):
+                pub, _ = entry_publication(entry, markdown, config.owner, file_warnings, override=source)
+        else:
+            with nesting_limit(path):
+                pub = publication_from_source(source, markdown, config.owner, file_warnings)
         if slug != path.stem:
             file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
         return _with_slug(pub, slug), file_warnings
@@ -122,8 +124,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
         entry, entry_warnings = bib[slug], []
         try:
             with nesting_limit(entry.entry.path):
-                return publication_from_source(bib_source(entry), markdown, config.owner, entry_warnings,
-                                               entry), entry_warnings
+                return entry_publication(entry, markdown, config.owner, entry_warnings)[0], entry_warnings
         except ContentError as exc:
             return None, entry_warnings + [f"{entry.entry.place}: entry {quoted(entry.entry.key)}: "
                                            f"{exc.message}; it is skipped"]
@@ -190,10 +191,11 @@ def _with_slug(pub: Publication, slug: str) -> Publication:
 
 
 def display_order(pub: Publication):
-    """Newest year first; inside a year, newest month first (from 'date' or 'month', as al-folio
-    orders), a dated paper before an undated one of the same month, then by 'order', then by slug."""
+    """Forthcoming papers first, then newest year first; inside a year, newest month first (from
+    'date' or 'month', as al-folio orders), a dated paper before an undated one of the same month,
+    then by 'order', then by slug."""
     return (
-        -pub.year,
+        -(pub.year or 10_000),
         pub.month is None,
         -(pub.month or 0),
         pub.date is None,

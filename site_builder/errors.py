@@ -67,11 +67,12 @@ class SiteError(Exception):
 class ContentError(SiteError):
     """A problem inside one content file, with the line when it is known."""
 
-    def __init__(self, path: Path | str, message: str, line: int | None = None):
+    def __init__(self, path: Path | str, message: str, line: int | None = None, field: str = ""):
         super().__init__(message)
         self.path = Path(path)
         self.line = line
         self.message = message
+        self.field = field  # the front-matter field at fault ('links.pdf' for one link), when known
 
     def __str__(self) -> str:
         place = str(self.path) if self.line is None else f"{self.path}:{self.line}"

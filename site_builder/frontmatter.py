@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,16 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 ALIASES_REFUSED = ("YAML anchors and aliases (&name / *name) are not allowed in content files; "
                    "write the value out")
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+# A day, with a time of day after it that says nothing more about the day (Hugo writes one)
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
 class _StrictLoader(_BaseLoader):
     """Safe YAML that also refuses the same key twice in one mapping, and any alias: an alias
     makes one value appear in many places, and a few lines of them make a value of billions of
-    items (a "billion laughs") that would take minutes and gigabytes to check or to print."""
+    items (a "billion laughs") that would take minutes and gigabytes to check or to print. It
+    says where a date that no calendar has (2024-02-30) is, instead of failing without a place."""
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
@@ -55,7 +59,17 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return mapping
 
 
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a real date ({exc}); write it as YYYY-MM-DD", node.start_mark
+        ) from None
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,10 @@ class SourceFile:
     meta: dict[str, Any]
     body: str
     body_line: int  # 1-based line where the body starts
+    key_lines: dict[str, int] = field(default_factory=dict)  # top-level front-matter key -> its line
+
+    def line_of(self, key: str) -> int | None:
+        return self.key_lines.get(key)
 
 
 def read_text(path: Path) -> str:
@@ -103,7 +121,7 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str, mark) -> str:
         tag = re.search(r"'([^']+)'", problem)
         name = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "here"
         return f"the YAML tag {name} is not allowed (content files hold plain values only); remove it"
-    if "appears twice" in problem or problem == ALIASES_REFUSED:
+    if "appears twice" in problem or problem == ALIASES_REFUSED or "not a real date" in problem:
         return problem
     lines = text.splitlines()
     if mark is not None and mark.line < len(lines):
@@ -151,7 +169,9 @@ def split_front_matter(path: Path, text: str) -> SourceFile:
     if not isinstance(meta, dict):
         raise ContentError(path, "the front matter must be 'key: value' lines", 2)
     body = "".join(lines[index + 1 :])
-    return SourceFile(path=path, meta=meta, body=body, body_line=index + 2)
+    key_lines = {match.group(1): number for number, line in enumerate(lines[1:index], 2)
+                 for match in [_TOP_KEY.match(line)] if match}
+    return SourceFile(path=path, meta=meta, body=body, body_line=index + 2, key_lines=key_lines)
 
 
 def read_source(path: Path) -> SourceFile:
@@ -159,14 +179,16 @@ def read_source(path: Path) -> SourceFile:
 
 
 def as_date(value: Any) -> dt.date | None:
-    """A YAML date or datetime, or 'YYYY-MM-DD' text, as a date; None when it is none of these."""
+    """A YAML date or datetime, or text as Jekyll and Hugo write it (2019-06-04, 2019-6-4,
+    2019-08-23T10:00:00+02:00), as the day it names; None when it is none of these or no real day."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        match = _DAY.fullmatch(value.strip())
         try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
+            return dt.date(*map(int, match.groups())) if match else None
+        except ValueError:  # 2024-02-30
             return None
     return None

@@ -19,13 +19,12 @@ from typing import Any
 
 import yaml
 
-from site_builder.bibtex_in import BibPaper, bib_papers, bib_source, read_bib
+from site_builder.bibtex_in import BibPaper, bib_papers, entry_publication, read_bib
 from site_builder.errors import ContentError, SiteError, quoted
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import BADGE_FIELDS, Owner
-from site_builder.papers import publication_from_source
 
-FIELD_ORDER = ("title", "authors", "year", "month", "venue", "venue_short", "volume", "issue", "pages",
+FIELD_ORDER = ("title", "authors", "year", "date", "month", "venue", "venue_short", "volume", "issue", "pages",
                "publisher", "doi", "arxiv", "note", "award", "additional_info", "annotation", "selected", "tags",
                "image", "links", *BADGE_FIELDS, "bibtex_type", "bibtex_key", "bibtex")
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter is ~10x faster
@@ -73,12 +72,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _checked(papers: list[BibPaper], warnings: list[str]) -> list[BibPaper]:
-    """The papers that would build; the others are reported and skipped, as in a build."""
+    """The papers that would build, each without the fields a build would drop; the others are
+    reported and skipped, as in a build."""
     markdown = MarkdownRenderer()
     good = []
     for paper in papers:
         try:
-            publication_from_source(bib_source(paper), markdown, Owner(""), warnings, paper)
+            _, paper = entry_publication(paper, markdown, Owner(""), warnings)
         except ContentError as exc:
             warnings.append(f"{paper.entry.place}: entry {quoted(paper.entry.key)}: {exc.message}; it is skipped")
             continue
@@ -92,7 +92,8 @@ def markdown_file(paper: BibPaper, origin: str) -> str:
     front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
                       default_flow_style=False)
     text = (f"---\n# Imported from {origin} by `site-builder import`. Edit freely: once edited, a later\n"
-            f"# import leaves this file alone (unless --force).\n{front}---\n")
+            f"# import leaves this file alone (unless --force). While 'import_hash' is here, the text is\n"
+            f"# read as BibTeX writes it: -- and --- are dashes, ~ is a no-break space.\n{front}---\n")
     abstract = paper.abstract.strip()
     if abstract.startswith("{") and abstract.endswith("}") and abstract.count("{") == 1:
         abstract = abstract[1:-1].strip()  # braces around a whole abstract mean nothing

@@ -37,16 +37,30 @@ _UNSWAP = str.maketrans({v: k for k, v in _SWAPS.items()})
 _UNESCAPED = re.compile(r"(?<!\\)[%&]")
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)|([^<&]+)")
 _SIMPLE_TAG = re.compile(r"&lt;(/?)(sub|sup|i|b)&gt;")
 _TAG_TEXT = re.compile(r"</?(?:sub|sup|i|b)>")
 _URL_TILDE = re.compile(r"\\(?:~|textasciitilde)\s*(\{\})?")
 _SPACES = re.compile(r"[ \t\r\n]+")
 
+_SMALL_CAPS = 'span class="smallcaps"'
 _WRAPS = {"emph": "em", "textit": "em", "textsl": "em", "textbf": "strong", "texttt": "code",
-          "textsuperscript": "sup", "textsubscript": "sub"}
-_PLAIN = ("textrm", "textsf", "textup", "textnormal", "textsc", "textmd", "mbox", "text")
+          "textsuperscript": "sup", "textsubscript": "sub", "textsc": _SMALL_CAPS}
+_PLAIN = ("textrm", "textsf", "textup", "textnormal", "textmd", "mbox", "text")
 _DECLARATIONS = {"em": "em", "it": "em", "itshape": "em", "sl": "em", "slshape": "em",
-                 "bf": "strong", "bfseries": "strong"}
+                 "bf": "strong", "bfseries": "strong", "sc": _SMALL_CAPS, "scshape": _SMALL_CAPS}
+_CASES = {"lowercase": str.lower, "MakeLowercase": str.lower, "uppercase": str.upper, "MakeUppercase": str.upper}
+# Commands whose arguments are layout or references, not text: they leave nothing behind.
+_SILENT = {"vspace": "*{", "hspace": "*{", "phantom": "{", "hphantom": "{", "vphantom": "{", "rule": "[{{",
+           "label": "{", "ref": "*{", "eqref": "{", "cite": "*[[{", "citep": "*[[{", "citet": "*[[{",
+           "footnote": "[{", "thanks": "{", "index": "{", "smash": "[{"}
+_SIZES = ("tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge")
+# TeX primitives that take a bare dimension (\kern.2em), which pylatexenc cannot parse as an argument
+_DIMENSION = re.compile(r"\\(?:kern|mkern|hskip|vskip|mskip)\s*-?(?:\d+\.?\d*|\.\d+)\s*(?:em|ex|pt|mm|cm|in|mu|bp|pc|sp)")
+# INSPIRE escapes a title's own LaTeX: {\textbackslash}textsc{DecADe} is \textsc{DecADe}, and
+# Belle{\textasciitilde}II is Belle~II (a tie between two letters)
+_ESCAPED_COMMAND = re.compile(r"\{\\textbackslash\}(?=[A-Za-z])")
+_ESCAPED_TIE = re.compile(r"(?<=[A-Za-z])\{\\textasciitilde\}(?=[A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,7 @@ def latex_to_rich(value: str) -> RichText:
     if not _NEEDS_PARSER.search(value):
         text = _squash(value.replace("{", "").replace("}", ""))
         return RichText(html.escape(text, quote=False), text)
-    walk = _Walk(_swap(value))
+    walk = _Walk(_swap(_unescaped(value)))
     markup, text = walk.nodes(walk.parse())
     return RichText(_allow_simple_tags(_squash(markup)), _squash(_TAG_TEXT.sub("", text)),
                     tuple(walk.problems))
@@ -85,8 +99,11 @@ def latex_paragraphs(value: str) -> RichText:
                     tuple(problem for p in parts for problem in p.problems))
 
 
-def markdown_with_latex(text: str, to_html: Callable[[str], str]) -> RichText:
-    """Markdown holding LaTeX pieces: each piece is converted, the rest goes through Markdown."""
+def markdown_with_latex(text: str, to_html: Callable[[str], str], from_bibtex: bool = False) -> RichText:
+    """Markdown holding LaTeX pieces: each piece is converted, the rest goes through Markdown.
+
+    `from_bibtex`: the text was written by `import` from a .bib file, so its dashes (`--`, `---`)
+    and ties (`~`) are BibTeX's too, except a dash line (a Markdown rule) and a `~` in a URL."""
     walk = _Walk(_swap(text))
     pieces: list[str] = []
     fragments: list[tuple[str, str]] = []
@@ -94,7 +111,7 @@ def markdown_with_latex(text: str, to_html: Callable[[str], str]) -> RichText:
     for node in walk.parse():
         pieces.append(text[last:node.pos])
         last = node.pos + node.len
-        if _raw_in_markdown(node, text):
+        if _raw_in_markdown(node, text) and not (from_bibtex and _bibtex_special(node, text)):
             pieces.append(text[node.pos:last])
             continue
         fragments.append(walk.node(node))
@@ -117,6 +134,12 @@ def url_from_latex(value: str) -> str:
 def _squash(text: str) -> str:
     """Collapse runs of ASCII whitespace (a no-break space from '~' stays)."""
     return _SPACES.sub(" ", text).strip(" ")
+
+
+def _unescaped(value: str) -> str:
+    """A BibTeX value with INSPIRE's escaped LaTeX restored and bare TeX dimensions dropped."""
+    value = _ESCAPED_TIE.sub("~", _ESCAPED_COMMAND.sub(r"\\", value))
+    return _DIMENSION.sub("", value)
 
 
 def _swap(text: str) -> str:
@@ -160,13 +183,18 @@ def _tools():
 
     logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
     context = latexwalker.get_default_latex_context_db()
+    arguments = {"href": "{{", "textsuperscript": "{", "textsubscript": "{", "raisebox": "{[[{",
+                 **{name: "{" for name in _CASES}, **_SILENT}
     context.add_context_category("site-builder", prepend=True, macros=[
-        macrospec.MacroSpec("href", "{{"),
-        macrospec.MacroSpec("textsuperscript", "{"),
-        macrospec.MacroSpec("textsubscript", "{"),
-    ])
-    to_text = latex2text.LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+        macrospec.MacroSpec(name, spec) for name, spec in arguments.items()])
     known = latex2text.get_default_latex_context_db()
+    known.add_context_category("site-builder", prepend=True, macros=[
+        latex2text.MacroTextSpec("rq", "\u2019"), latex2text.MacroTextSpec("lq", "\u2018"),
+        latex2text.MacroTextSpec("raisebox", lambda node, l2t: l2t.nodelist_to_text([node.nodeargd.argnlist[-1]])),
+        *(latex2text.MacroTextSpec(name, "") for name in (*_SILENT, *_SIZES, "sc", "scshape")),
+        *(latex2text.MacroTextSpec(name, "%(1)s") for name in _CASES),
+    ])
+    to_text = latex2text.LatexNodes2Text(latex_context=known, math_mode="text", strict_latex_spaces=False)
     return latexwalker, context, to_text, known
 
 
@@ -188,6 +216,20 @@ def _raw_in_markdown(node, source: str) -> bool:
         # As in Pandoc, "$5 and $10" is money, not math: math starts and ends with a non-space.
         return not inner or inner[0].isspace() or inner[-1].isspace()
     return False
+
+
+def _bibtex_special(node, source: str) -> bool:
+    """A dash or tie of BibTeX text inside a line of words (not a rule, not in a URL)."""
+    latexwalker = _tools()[0]
+    if not isinstance(node, latexwalker.LatexSpecialsNode) or node.specials_chars not in ("--", "---", "~"):
+        return False
+    start = source.rfind("\n", 0, node.pos) + 1
+    end = source.find("\n", node.pos)
+    line = source[start:len(source) if end < 0 else end]
+    if not line.strip(" -"):
+        return False
+    word = re.search(r"\S*$", source[start:node.pos]).group() + re.match(r"\S*", source[node.pos:]).group()
+    return "/" not in word
 
 
 class _Walk:
@@ -215,8 +257,8 @@ class _Walk:
         for index, node in enumerate(nodes):
             if isinstance(node, latexwalker.LatexMacroNode) and node.macroname in _DECLARATIONS:
                 inner_html, inner_text = self.nodes(nodes[index + 1:])
-                tag = _DECLARATIONS[node.macroname]
-                markup.append(f"<{tag}>{inner_html}</{tag}>" if inner_html.strip() else inner_html)
+                markup.append(_wrapped(_DECLARATIONS[node.macroname], inner_html) if inner_html.strip()
+                              else inner_html)
                 text.append(inner_text)
                 break
             node_html, node_text = self.node(node)
@@ -274,10 +316,17 @@ class _Walk:
         name = node.macroname
         if name in _WRAPS:
             inner_html, inner_text = self.content(self.argument(node, 0))
-            tag = _WRAPS[name]
-            return f"<{tag}>{inner_html}</{tag}>", inner_text
+            return _wrapped(_WRAPS[name], inner_html), inner_text
         if name in _PLAIN:
             return self.content(self.argument(node, 0))
+        if name in _SILENT:
+            return "", ""
+        if name == "raisebox":  # \raisebox{lift}[height][depth]{text}
+            return self.content(self.argument(node, 3))
+        if name in _CASES:
+            inner_html, inner_text = self.content(self.argument(node, 0))
+            change = _CASES[name]
+            return _TAG_OR_ENTITY.sub(lambda m: m.group(1) or change(m.group(2)), inner_html), change(inner_text)
         if name == "url":
             url = self.url(self.argument(node, 0))
             return _link(url, html.escape(url, quote=False)), url
@@ -301,6 +350,11 @@ class _Walk:
                                  "it is shown as TeX")
             return f"<code class=\"tex\">{html.escape(verbatim, quote=False)}</code>", verbatim
         return mathml, text
+
+
+def _wrapped(tag: str, inner_html: str) -> str:
+    """inner_html in the element `tag` names ('em', or 'span class="smallcaps"')."""
+    return f"<{tag}>{inner_html}</{tag.split()[0]}>"
 
 
 def _link(url: str, label_html: str) -> str:

@@ -29,7 +29,10 @@ def paper_groups(site: Site) -> tuple[PaperGroup, ...]:
     mode = site.config.publications_group
     if mode == "type":
         return _by_kind(site.publications, "")
-    years = tuple(PaperGroup(f"y{group.year}", str(group.year), group.publications) for group in site.years)
+    # a year's section is #y2024; the papers without a year, listed first, are #forthcoming
+    years = tuple(PaperGroup(f"y{group.year}", str(group.year), group.publications) if group.year else
+                  PaperGroup("forthcoming", site.config.forthcoming_title, group.publications)
+                  for group in site.years)
     if mode == "year-type":
         return tuple(PaperGroup(y.key, y.title, (), _by_kind(y.publications, y.key + "-")) for y in years)
     return years

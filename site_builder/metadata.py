@@ -42,27 +42,34 @@ def publication_month(pub: Publication) -> int | None:
 
 
 def scholar_date(pub: Publication) -> str:
-    """citation_publication_date: 2024/05/31 when the day is known, else the year alone."""
-    return pub.date.strftime("%Y/%m/%d") if pub.date else str(pub.year)
+    """citation_publication_date: 2024/05/31 when the day is known, else the year alone ('' for
+    a forthcoming paper)."""
+    return pub.date.strftime("%Y/%m/%d") if pub.date else str(pub.year or "")
 
 
 def iso_date(pub: Publication) -> str:
-    """schema.org datePublished at the precision the paper gives: 2024-05-31, 2024-05 or 2024."""
+    """schema.org datePublished at the precision the paper gives: 2024-05-31, 2024-05 or 2024
+    ('' for a forthcoming paper)."""
     if pub.date is not None:
         return pub.date.isoformat()
+    if pub.year is None:
+        return ""
     month = publication_month(pub)
     return f"{pub.year}-{month:02d}" if month else str(pub.year)
 
 
-def content_date(pub: Publication) -> dt.date:
+def content_date(pub: Publication) -> dt.date | None:
     """A full date for the paper (feed `updated`, sitemap `lastmod`): missing parts become the
-    first day of the month or year, the earliest date the paper's data allows."""
-    return pub.date or dt.date(pub.year, publication_month(pub) or 1, 1)
+    first day of the month or year, the earliest date the paper's data allows. None for a
+    forthcoming paper without a date."""
+    if pub.date is not None or pub.year is None:
+        return pub.date
+    return dt.date(pub.year, publication_month(pub) or 1, 1)
 
 
 def site_date(site: Site) -> dt.date | None:
     """The newest paper's date: when the listings last changed. None for a site without papers."""
-    return max((content_date(p) for p in site.publications), default=None)
+    return max((day for day in map(content_date, site.publications) if day is not None), default=None)
 
 
 # ---- URLs and identifiers -------------------------------------------------------------------
@@ -115,7 +122,8 @@ def scholar_tags(pub: Publication, config: SiteConfig) -> list[tuple[str, str]]:
     extra = dict(pub.extra)
     tags = [("citation_title", pub.title)]
     tags += [("citation_author", author.name) for author in pub.authors]
-    tags.append(("citation_publication_date", scholar_date(pub)))
+    if scholar_date(pub):
+        tags.append(("citation_publication_date", scholar_date(pub)))
     venue_tag = _SCHOLAR_VENUE.get(entry_type(pub))
     if venue_tag and pub.venue:
         tags.append((venue_tag, _venue_name(pub)))
@@ -167,6 +175,8 @@ def paper_jsonld(pub: Publication, config: SiteConfig, image: str = "") -> dict[
         "author": [_person(a.name, a.url) for a in pub.authors],
         "datePublished": iso_date(pub),
     }
+    if not data["datePublished"]:  # a forthcoming paper
+        del data["datePublished"]
     url = absolute_url(pub.url_path, config)
     first, last = page_range(pub)
     publisher = dict(pub.extra).get("publisher", "")
@@ -265,8 +275,9 @@ def sitemap_entries(site: Site, url_paths: list[str]) -> list[tuple[str, str]]:
     if not config.url:
         return []
     newest = site_date(site)
-    days = {pub.url_path: content_date(pub).isoformat() for pub in site.publications}
+    listing = newest.isoformat() if newest else ""
+    days = {pub.url_path: day.isoformat() if day else listing
+            for pub in site.publications for day in [content_date(pub)]}
     days.update((item.url_path, item.date.isoformat()) for item in site.items  # a post, a past talk
                 if item.date and not site.upcoming(item))
-    listing = newest.isoformat() if newest else ""
     return [(config.url + path, days.get(path, listing)) for path in url_paths]

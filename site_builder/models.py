@@ -98,6 +98,7 @@ class SiteConfig:
     home_talks: int = 3  # upcoming talks on the home page
     publications_group: str = "year"  # 'year', 'type' or 'year-type' (types inside years)
     badges: tuple[str, ...] = ()  # citation badges: altmetric, dimensions, google_scholar, inspire
+    forthcoming_title: str = "Forthcoming"  # the heading of papers without a year, above the newest
 
     @property
     def feed_count(self) -> int | None:
@@ -128,7 +129,7 @@ class Link:
 class Publication:
     slug: str
     title: str
-    year: int
+    year: int | None  # None: forthcoming (in press, submitted), listed above the newest year
     source: Path
     authors: tuple[Author, ...] = ()
     more_authors: bool = False  # the list ends in "and others"
@@ -256,7 +257,7 @@ class CV:
 
 @dataclass(frozen=True)
 class YearGroup:
-    year: int
+    year: int | None  # None: the forthcoming papers
     publications: tuple[Publication, ...]
 
 
@@ -304,7 +305,7 @@ class Site:
 
     @property
     def years(self) -> tuple[YearGroup, ...]:
-        groups: dict[int, list[Publication]] = {}
+        groups: dict[int | None, list[Publication]] = {}
         for pub in self.publications:
             groups.setdefault(pub.year, []).append(pub)
         return tuple(YearGroup(y, tuple(p)) for y, p in groups.items())

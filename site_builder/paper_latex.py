@@ -30,13 +30,16 @@ def render_latex(pub: Publication, source: SourceFile, markdown: MarkdownRendere
                  overridden: frozenset[str] = frozenset()) -> Publication:
     """The paper with its LaTeX turned into text and HTML, and its BibTeX fields filled in."""
     from_bib = {key for key in (bib.meta if bib else ()) if key not in overridden}
+    # A file written by `import` holds BibTeX text: read as LaTeX even without a marker ("A -- B")
+    imported = bib is None and "import_hash" in source.meta
+    as_latex = set(source.meta) if imported else from_bib
     place = bib.entry.place if bib and not overridden else str(source.path)
     problems: list[str] = []
     tex: dict[str, str] = {}
     changes: dict[str, Any] = {}
 
     def convert(key: str, value: str):
-        if not value or not (key in from_bib or has_latex(value)):
+        if not value or not (key in as_latex or has_latex(value)):
             return None
         rich = latex_to_rich(value)
         problems.extend(rich.problems)
@@ -54,12 +57,12 @@ def render_latex(pub: Publication, source: SourceFile, markdown: MarkdownRendere
         rich = convert(key, getattr(pub, key))
         if rich is not None:
             changes[key] = rich.text
-    if any(has_latex(a.name) for a in pub.authors):
+    if imported or any(has_latex(a.name) for a in pub.authors):
         tex["author"] = " and ".join([a.name for a in pub.authors] + (["others"] if pub.more_authors else []))
         changes["authors"] = tuple(
             replace(a, name=name, is_owner=a.is_owner or owner.matches(name))
-            for a in pub.authors for name in [latex_to_text(a.name) if has_latex(a.name) else a.name])
-    abstract = _abstract(source, markdown, bib)
+            for a in pub.authors for name in [latex_to_text(a.name) if has_latex(a.name) or imported else a.name])
+    abstract = _abstract(source, markdown, bib, imported)
     if abstract is not None:
         problems.extend(abstract.problems)
         changes.update(abstract_html=abstract.html, abstract_text=abstract.text)
@@ -72,9 +75,11 @@ def render_latex(pub: Publication, source: SourceFile, markdown: MarkdownRendere
                    bibtex_fields=export_fields(pub, tex, kept, entry_fields, overridden & {*source.meta}))
 
 
-def _abstract(source: SourceFile, markdown: MarkdownRenderer, bib: BibPaper | None):
+def _abstract(source: SourceFile, markdown: MarkdownRenderer, bib: BibPaper | None, imported: bool):
     if source.body.strip():
-        return markdown_with_latex(source.body, markdown.to_html) if has_latex(source.body) else None
+        if imported or has_latex(source.body):
+            return markdown_with_latex(source.body, markdown.to_html, from_bibtex=imported)
+        return None
     if bib is not None and bib.abstract and "abstract" not in source.meta:
         return latex_paragraphs(bib.abstract)
     text = source.meta.get("abstract")

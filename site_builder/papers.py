@@ -30,6 +30,7 @@ _LINK_FIELDS = ("doi", "arxiv")  # also accepted at the top level, as in BibTeX
 ET_AL = ("others", "and others", "et al.", "et al")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MONTH_NAME = re.compile(r"\b(" + "|".join(MONTHS) + r")[a-z]*\b\.?", re.IGNORECASE)
+FORTHCOMING = "forthcoming"  # the 'year' of a paper in press or submitted
 
 
 def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owner: Owner,
@@ -46,6 +47,17 @@ def publication_from_source(source: SourceFile, markdown: MarkdownRenderer, owne
             close = did_you_mean(str(key), KNOWN_FIELDS)
             hint = f"; did you mean '{close}'?" if close else "; it is ignored"
             warnings.append(f"{path}: unknown field {quoted(str(key))}{hint}")
+    try:
+        return _checked_publication(source, markdown, owner, warnings, bib, overridden)
+    except ContentError as exc:
+        if exc.line is None and exc.field and exc.path == path:  # the line of the field at fault
+            exc.line = source.line_of(exc.field.partition(".")[0])
+        raise
+
+
+def _checked_publication(source: SourceFile, markdown: MarkdownRenderer, owner: Owner, warnings: list[str],
+                         bib: BibPaper | None, overridden: frozenset[str]) -> Publication:
+    meta, path = source.meta, source.path
     fields = _Fields(path, meta)
     title = fields.text("title", required=True)
     year = fields.year()
@@ -88,20 +100,20 @@ class _Fields:
         self.path = path
         self.meta = meta
 
-    def fail(self, message: str) -> ContentError:
-        return ContentError(self.path, message)
+    def fail(self, message: str, field: str = "") -> ContentError:
+        return ContentError(self.path, message, field=field)
 
     def text(self, key: str, required: bool = False) -> str:
         value = self.meta.get(key)
         if value is None:
             if required:
-                raise self.fail(f"'{key}' is missing; add '{key}: ...' to the front matter")
+                raise self.fail(f"'{key}' is missing; add '{key}: ...' to the front matter", key)
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.fail(f"'{key}' must be text (got {_kind(value)})")
+            raise self.fail(f"'{key}' must be text (got {_kind(value)})", key)
         result = " ".join(str(value).split())
         if required and not result:
-            raise self.fail(f"'{key}' is empty; write the paper's {key}")
+            raise self.fail(f"'{key}' is empty; write the paper's {key}", key)
         return result
 
     def badge_id(self, key: str) -> str:
@@ -111,25 +123,31 @@ class _Fields:
             return "true"
         return "" if value is False else self.text(key)
 
-    def year(self) -> int:
+    def year(self) -> int | None:
+        """The year: as written, else the year of 'date'; None for `year: forthcoming`."""
         value = self.meta.get("year")
+        if value is None and self.meta.get("date") is not None:
+            return self.date(None).year
         if value is None:
-            raise self.fail("'year' is missing; add 'year: 2024' to the front matter")
+            raise self.fail("'year' is missing; add 'year: 2024' to the front matter (or 'year: "
+                            f"{FORTHCOMING}' for a paper in press)", "year")
+        if isinstance(value, str) and value.strip().lower() == FORTHCOMING:
+            return None
         if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-            raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {quoted(value)})")
+            raise self.fail(f"'year' must be a 4-digit year between 1900 and 2100 (got {quoted(value)})", "year")
         return value
 
-    def date(self, year: int) -> dt.date | None:
+    def date(self, year: int | None) -> dt.date | None:
         value = self.meta.get("date")
         if value is None:
             return None
         date = as_date(value)
         if date is None:
-            raise self.fail(f"'date' must look like 2024-05-31 (got {quoted(value)})")
-        if date.year != year:
-            raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree")
+            raise self.fail(f"'date' must be a real day written like 2024-05-31 (got {quoted(value)})", "date")
+        if year is not None and date.year != year:
+            raise self.fail(f"'date' {date} is not in 'year' {year}; make them agree", "date")
         return date
 
     def month(self, warnings: list[str]) -> int | None:
@@ -150,7 +168,8 @@ class _Fields:
     def image(self) -> str:
         path = self.text("image")
         if path and not is_safe_asset(path):
-            raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got {quoted(path)})")
+            raise self.fail(f"'image' must be a site path like assets/x.png or an https:// URL (got {quoted(path)})",
+                            "image")
         return path
 
     def whole_number(self, key: str) -> int | None:
@@ -158,13 +177,13 @@ class _Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"'{key}' must be a whole number (got {quoted(value)})")
+            raise self.fail(f"'{key}' must be a whole number (got {quoted(value)})", key)
         return value
 
     def flag(self, key: str) -> bool:
         value = self.meta.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail(f"'{key}' must be true or false (got {quoted(value)})")
+            raise self.fail(f"'{key}' must be true or false (got {quoted(value)})", key)
         return value
 
     def authors(self, owner: Owner) -> tuple[tuple[Author, ...], bool]:
@@ -172,7 +191,7 @@ class _Fields:
         if value is None:
             value = []
         if not isinstance(value, list):
-            raise self.fail("'authors' must be a list, one author per line starting with '- '")
+            raise self.fail("'authors' must be a list, one author per line starting with '- '", "authors")
         authors: list[Author] = []
         more = False
         for number, entry in enumerate(value, 1):
@@ -190,30 +209,31 @@ class _Fields:
             unknown = set(entry) - {"name", "url", "equal", "corresponding"}
             if unknown:
                 raise self.fail(f"author {number} has unknown key {quoted(str(sorted(unknown, key=str)[0]))}; "
-                                "use name, url, equal, corresponding")
+                                "use name, url, equal, corresponding", "authors")
             name = entry.get("name")
             if not isinstance(name, str) or not name.strip():
-                raise self.fail(f"author {number} needs a 'name'")
+                raise self.fail(f"author {number} needs a 'name'", "authors")
             url = entry.get("url") or ""
             if not isinstance(url, str) or (url and not is_safe_url(url)):
-                raise self.fail(f"author {number} has an unsafe or invalid 'url'; use http(s)")
+                raise self.fail(f"author {number} has an unsafe or invalid 'url'; use http(s)", "authors")
             for key in ("equal", "corresponding"):
                 if not isinstance(entry.get(key, False), bool):
-                    raise self.fail(f"author {number}: '{key}' must be true or false")
+                    raise self.fail(f"author {number}: '{key}' must be true or false", "authors")
             name = " ".join(name.split())
             return Author(name=name, url=url.strip(), equal=entry.get("equal", False),
                           corresponding=entry.get("corresponding", False),
                           is_owner=owner.matches(name))
-        raise self.fail(f"author {number} must be a name or a mapping with 'name' (got {_kind(entry)})")
+        raise self.fail(f"author {number} must be a name or a mapping with 'name' (got {_kind(entry)})", "authors")
 
     def links(self) -> tuple[Link, ...]:
         value = self.meta.get("links") or {}
         if not isinstance(value, dict):
-            raise self.fail("'links' must be a mapping, one 'label: URL' per line (e.g. 'pdf: https://...')")
+            raise self.fail("'links' must be a mapping, one 'label: URL' per line (e.g. 'pdf: https://...')", "links")
         found: dict[str, str] = {}
+        field: dict[str, str] = {}  # label -> the front-matter field it was read from
         for key in _LINK_FIELDS:
             if self.meta.get(key):
-                found[key] = self.text(key)
+                found[key], field[key] = self.text(key), key
         for label, url in value.items():
             label = str(label).strip().lower()
             if url is None or url == "":
@@ -221,14 +241,14 @@ class _Fields:
             if isinstance(url, float) and re.fullmatch(r"\d{4}\.\d{4,5}", str(url)):
                 url = str(url)  # an unquoted arXiv id that YAML read as a number
             if not isinstance(url, str):
-                raise self.fail(f"link {quoted(label)} must be a URL in quotes (got {quoted(url)})")
-            found[label] = url.strip()
+                raise self.fail(f"link {quoted(label)} must be a URL in quotes (got {quoted(url)})", f"links.{label}")
+            found[label], field[label] = url.strip(), f"links.{label}"
         links = []
         for label, url in found.items():
             url = _expand_link(label, url)
             if not is_safe_url(url):
                 raise self.fail(f"link {quoted(label)} has an unsafe URL {quoted(url)}; only http(s), mailto "
-                                "and relative links are allowed")
+                                "and relative links are allowed", field[label])
             links.append(Link(label, url))
         return tuple(links)
 
@@ -237,7 +257,7 @@ class _Fields:
         if isinstance(value, str):
             value = [t for t in value.split(",")]
         if not isinstance(value, list) or not all(isinstance(t, (str, int)) for t in value):
-            raise self.fail("'tags' must be a list of words")
+            raise self.fail("'tags' must be a list of words", "tags")
         return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
 
 

@@ -26,7 +26,7 @@
         shown: true,
         text: fold([":scope > .p-name", ".pub-authors", ".pub-venue", ".badge", ".p-summary"]
           .map(function (s) { return textOf(a, s); }).join(" ")),
-        year: textOf(a, ".dt-published"),
+        year: textOf(a, ".dt-published") || textOf(a, ".forthcoming"),
         venue: textOf(a, ".badge") || textOf(a, ".p-publication"),  // as the venue list names it
         tags: (a.dataset.tags || "").split("|"),
         selected: a.classList.contains("selected")
