@@ -85,9 +85,12 @@ def _papers(migration: Migration) -> None:
     for path in sorted((migration.source / "_bibliography").glob("*.bib")):
         entries, problems = read_bib(path)
         papers, skipped = bib_papers(entries)
-        migration.copy(path, path.name)
+        text = _without_missing_files(migration, entries, read_old_text(path))
+        if text == read_old_text(path):
+            migration.copy(path, path.name)
+        else:
+            migration.data_files[path.name] = text
         migration.carried["papers"] += len(papers)
-        _local_files(migration, entries)
         unshown = collections.Counter(name for paper in papers for name in paper.unmapped
                                       if name not in _SHOWN_BY_THE_PAPER_PIPELINE)
         if unshown:
@@ -108,14 +111,23 @@ def _papers(migration: Migration) -> None:
 _SHOWN_BY_THE_PAPER_PIPELINE = {"preview", "additional_info", "bibtex_show"}  # i14b reads the first two
 
 
-def _local_files(migration: Migration, entries) -> None:
-    """Files the entries name that the old site does not have (broken there too) are reported."""
+def _without_missing_files(migration: Migration, entries, text: str) -> str:
+    """The .bib text without the fields that name a file the old site does not have (a broken
+    link there too); each is reported, so that the new site has no broken link."""
+    lines = text.split("\n")
     for entry in entries:
         for field, folder in ALFOLIO_FILE_FIELDS.items():
             value = entry.get(field).strip("{} ")
-            if value and "://" not in value and not (migration.source / folder / value).is_file():
-                migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names "
-                                f"{folder}/{value}, which the old site does not have (a broken link there too)")
+            if not value or "://" in value or (migration.source / folder / value).is_file():
+                continue
+            assignment = re.compile(rf"^\s*{field}\s*=\s*[{{\"]\s*{re.escape(value)}\s*[}}\"]\s*,?\s*$", re.IGNORECASE)
+            number = next((n for n in range(entry.line - 1, len(lines)) if assignment.match(lines[n])), None)
+            removed = "; the field is removed from the copy in content/" if number is not None else ""
+            if number is not None:
+                del lines[number]
+            migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names {folder}/{value}, "
+                            f"which the old site does not have (a broken link there too){removed}")
+    return "\n".join(lines)
 
 
 def _profiles(migration: Migration, config: dict[str, Any]) -> None:

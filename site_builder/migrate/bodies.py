@@ -64,6 +64,8 @@ class SiteLinks:
         page = self.pages.get(key.rstrip("/") + "/" if key else "")
         if page is not None:
             return ("../" * depth + page or "./") + suffix
+        if original.startswith("../"):  # written for the old page's address, which has changed
+            return self.new_address("/" + re.sub(r"^(\.\./)+", "", original), depth)
         if not original.startswith(("/", "http")):
             return None  # a relative link: left as written
         return ""
@@ -151,8 +153,55 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
         pattern = "|".join(re.escape(url) for url in sorted(dead, key=len, reverse=True))
         text = re.sub(rf"!?\[([^\]]*)\]\(\s*<?(?:{pattern})>?\)", r"\1", text)
     text = _HTML_LINK.sub(lambda m: m.group(1) + _relinked(m.group(2), m, text), text)
+    text = _anchored(text, path, first_line, migration)
     text = re.sub("\x00(\\d+)\x00", lambda m: raw_blocks[int(m.group(1))], text)
     return text.strip() + "\n" if text.strip() else ""
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FRAGMENT_LINK = re.compile(r"""(\]\(\s*<?|\bhref\s*=\s*["'])#([^)\s>"']+)""")
+_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)|\{#([^}\s]+)\}""")
+
+
+def heading_id(text: str) -> str:
+    """The id kramdown (Jekyll) and Hugo give a heading: 'Langevin dynamics (SDEs)' ->
+    'langevin-dynamics-sdes'."""
+    words = re.sub(r"[^\w\s-]", "", re.sub(r"<[^>]+>|[*_`]", "", text)).strip()
+    return re.sub(r"\s", "-", re.sub(r"^[^a-zA-Z]+", "", words)).lower()
+
+
+def _anchored(text: str, path: Path, first_line: int, migration: Migration) -> str:
+    """Links to '#a-heading' of the same page keep working: the old site's Markdown gave every
+    heading an id, site-builder's gives ids only where written ('## Title {#id}'), so the
+    headings such links name get one; a link to an id the page does not have is reported and
+    loses its target (its text stays)."""
+    wanted = {match.group(2) for match in _FRAGMENT_LINK.finditer(text)}
+    present = {a or b for a, b in _ID.findall(text)}
+    if not wanted - present:
+        return text
+    given: set[str] = set()
+
+    def heading(match: re.Match) -> str:
+        name = heading_id(match.group(2))
+        if name in wanted - present - given:
+            given.add(name)
+            return f"{match.group(1)} {match.group(2)} {{#{name}}}"
+        return match.group(0)
+
+    text = _HEADING.sub(heading, text)
+    missing = wanted - present - given
+    for name in sorted(missing):
+        place = next(m for m in _FRAGMENT_LINK.finditer(text) if m.group(2) == name)
+        migration.leave(path, first_line + text.count("\n", 0, place.start()), f"link to #{name}: no "
+                        "heading or element of the page has that id; the link is removed, its text kept")
+    if missing:
+        names = "|".join(re.escape(name) for name in missing)
+        text = re.sub(rf"\[([^\]]*)\]\(\s*<?#(?:{names})>?\)", r"\1", text)
+        text = re.sub(rf"""\s*\bhref\s*=\s*["']#(?:{names})["']""", "", text)
+    if given:
+        migration.convert("headings that links point to (#their-id) were given that id, as the old site's "
+                          "Markdown did")
+    return text
 
 
 def has_html(text: str) -> bool:

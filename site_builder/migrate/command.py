@@ -66,6 +66,10 @@ def run_migrate(args: argparse.Namespace) -> int:
     migration = migrate(source)
     text = report_markdown(migration, str(target))
     written = write_migration(migration, resolved, args.force, text)
+    remarks = build_remarks(resolved)
+    if remarks:  # the report explains what the first build of the new site will say
+        text = report_markdown(migration, str(target), remarks)
+        write_migration(migration, resolved, args.force, text)  # the same files, but MIGRATION.md
     print(text)
     for name in written.kept:
         print(f"warning: {target / name}: edited by hand (or not made by migrate), left as it is"
@@ -77,6 +81,20 @@ def run_migrate(args: argparse.Namespace) -> int:
           f"{counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged, "
           f"{counts['removed']} removed, {len(written.kept)} kept")
     return 0
+
+
+def build_remarks(site: Path) -> list[str]:
+    """What reading the new site says (its warnings, or the error that stops the build), with
+    paths relative to the site, so that MIGRATION.md can explain each."""
+    from site_builder.build import load_site
+
+    try:
+        loaded, _ = load_site(site / "content")
+    except SiteError as exc:
+        found = [f"the build stops: {exc}"]
+    else:
+        found = list(loaded.warnings)
+    return [remark.replace(f"{site}/", "") for remark in found]
 
 
 def migrate(source: Path) -> Migration:

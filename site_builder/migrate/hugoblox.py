@@ -138,8 +138,11 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
         if item_links:
             meta["links"] = item_links
         tags = [text_of(t) for t in old.meta.get("tags") or [] if text_of(t)]
-        if tags:
+        if tags and kind in ("posts", "projects"):
             meta["tags"] = tags
+        elif tags:
+            migration.leave(index, old.line_of("tags"), f"tags {', '.join(tags)}: {kind} have no tags; "
+                            "not carried over")
     image = next((new for name, new in files.items() if name.startswith("featured.")), "")
     picture = old.meta.get("image") if isinstance(old.meta.get("image"), dict) else {}
     media = migration.source / "assets" / "media" / text_of(picture.get("filename"))
