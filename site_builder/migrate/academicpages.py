@@ -122,7 +122,7 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         paper_links = {}
         for field, label in ACADEMICPAGES_LINKS.items():
             url = jekyll_items.clean(old.meta.get(field))
-            new = links.new_address(url, 2) if url else None
+            new = links.new_address(url) if url else None
             if label == "bibtex" and new == "":
                 continue  # the old site's own .bib file: the paper page has its BibTeX
             if url:

@@ -254,7 +254,7 @@ def _projects(migration: Migration, links: SiteLinks) -> None:
             meta["tags"] = [text_of(old.meta.get("category"))]
         redirect = text_of(old.meta.get("redirect"))
         if redirect:
-            meta["links"] = {"website": links.new_address(redirect, 2) or redirect}
+            meta["links"] = {"website": links.new_address(redirect) or redirect}
         jekyll.report_layout(old, migration)
         slug = file_slug(path.stem) or "project"
         item = Item("projects", slug, meta, old.body, migration.relative(path), depth=2, body_line=old.body_line)

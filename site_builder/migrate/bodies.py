@@ -41,8 +41,11 @@ class SiteLinks:
     pages: dict[str, str] = field(default_factory=dict)  # old address 'blog/2021/x/' -> new 'blog/x/'
     posts: dict[str, str] = field(default_factory=dict)  # post file name '2021-5-5-x' -> new 'blog/x/'
 
-    def new_address(self, url: str, depth: int) -> str | None:
-        """The new link for an address of the old site; None when it is not one; '' when gone."""
+    def new_address(self, url: str) -> str | None:
+        """The new link for an address of the old site; None when it is not one; '' when gone.
+        A page's link is written from the site root ('/blog/x/'): the same text is shown on pages
+        at different depths (an abstract on the paper's page and on the list), and every page
+        makes such links relative to itself."""
         original = url
         for host in self.hosts:
             if url.startswith(host + "/") or url == host:
@@ -63,16 +66,15 @@ class SiteLinks:
             return None
         page = self.pages.get(key.rstrip("/") + "/" if key else "")
         if page is not None:
-            return ("../" * depth + page or "./") + suffix
+            return "/" + page + suffix
         if original.startswith("../"):  # written for the old page's address, which has changed
-            return self.new_address("/" + re.sub(r"^(\.\./)+", "", original), depth)
+            return self.new_address("/" + re.sub(r"^(\.\./)+", "", original))
         if not original.startswith(("/", "http")):
             return None  # a relative link: left as written
         return ""
 
 
-def convert_body(body: str, path: Path, first_line: int, migration: Migration, links: SiteLinks,
-                 depth: int) -> str:
+def convert_body(body: str, path: Path, first_line: int, migration: Migration, links: SiteLinks) -> str:
     """The body translated; everything that had to be dropped is recorded with its line."""
     raw_blocks: list[str] = []
 
@@ -95,7 +97,7 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
     def post_url(match: re.Match) -> str:
         name = (match.group(1) or match.group(2)).split("/")[-1]
         if name in links.posts:
-            return "../" * depth + links.posts[name]
+            return "/" + links.posts[name]
         migration.leave(path, line(match, text), f"link to the post {name}, which is not in _posts/; removed")
         return ""
 
@@ -138,7 +140,7 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
         return match.group(1) + _relinked(match.group(2), match, text)
 
     def _relinked(url: str, match: re.Match, within: str) -> str:
-        new = links.new_address(url, depth)
+        new = links.new_address(url)
         if new is None:
             return url
         if new == "":

@@ -105,8 +105,7 @@ def migrate(source: Path) -> Migration:
     html = 0
     for item in migration.items + migration.unpublished:
         if item.depth is not None:
-            item.body = convert_body(item.body, source / item.origin, item.body_line, migration, links,
-                                     item.depth)
+            item.body = convert_body(item.body, source / item.origin, item.body_line, migration, links)
             html += has_html(item.body)
     if html:
         migration.site["allow_html"] = True

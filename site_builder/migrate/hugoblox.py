@@ -109,6 +109,8 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
         if "year" not in meta:
             migration.leave(index, None, "publication without a date: not carried over")
             return
+    elif date and kind == "projects":  # they are listed by 'order', and have no date
+        migration.leave(index, old.line_of("date"), f"date {date}: projects have no date; not carried over")
     elif date:
         meta["date"] = date
     elif kind in ("talks", "posts"):
@@ -304,7 +306,7 @@ def _links(old: OldFile, files: dict[str, str], links: SiteLinks) -> dict[str, s
         if "://" not in url and name in files:
             found[label] = files[name]
         else:
-            found[label] = _own_upload(url, links) or links.new_address(url, 2) or url
+            found[label] = _own_upload(url, links) or links.new_address(url) or url
     return found
 
 
