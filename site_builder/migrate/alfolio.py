@@ -246,8 +246,11 @@ def _projects(migration: Migration, links: SiteLinks) -> None:
         if text_of(old.meta.get("description")):
             meta["summary"] = text_of(old.meta.get("description"))
         image = text_of(old.meta.get("img"))
-        if image:
+        if image and (links.files.get(image.lstrip("/")) or "://" in image):
             meta["image"] = links.files.get(image.lstrip("/"), image)
+        elif image:
+            migration.leave(path, old.line_of("img"), f"img {image}: the old site does not have that file (a "
+                            "broken picture there too); not carried over")
         if isinstance(old.meta.get("importance"), int):
             meta["order"] = old.meta["importance"]
         if text_of(old.meta.get("category")):
@@ -290,3 +293,8 @@ def _left_behind(migration: Migration) -> None:
     venues = source / "_data" / "venues.yml"
     if venues.is_file():
         migration.leave(venues, None, "venue links and colours: not carried over")
+    read = {"socials.yml", "cv.yml", "repositories.yml", "coauthors.yml", "venues.yml"}
+    for path in sorted((source / "_data").glob("*")) if (source / "_data").is_dir() else []:
+        if path.name not in read and path.suffix in (".yml", ".yaml", ".json", ".csv"):
+            migration.leave(path, None, "data file used by the old site's own pages or layouts: not carried "
+                            "over (put what it lists into a page)")

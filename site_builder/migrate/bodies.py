@@ -145,16 +145,20 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
             return url
         if new == "":
             migration.leave(path, line(match, within), f"link to {url}: no such page or file in the old "
-                            "site's content; the link is removed, its text kept")
+                            "site's content; the link is removed, its text kept (a picture is removed)")
             dead.add(url)
             return url
         return new
 
     text = _MD_LINK.sub(md_link, text)
-    if dead:
+    if dead:  # a Markdown link keeps its text; a picture ('![alt](x)') leaves its alt text
         pattern = "|".join(re.escape(url) for url in sorted(dead, key=len, reverse=True))
         text = re.sub(rf"!?\[([^\]]*)\]\(\s*<?(?:{pattern})>?\)", r"\1", text)
     text = _HTML_LINK.sub(lambda m: m.group(1) + _relinked(m.group(2), m, text), text)
+    if dead:  # an HTML picture of a file the old site lacks goes; a link loses its target
+        pattern = "|".join(re.escape(url) for url in sorted(dead, key=len, reverse=True))
+        text = re.sub(rf"""<img\b[^>]*\bsrc\s*=\s*["'](?:{pattern})["'][^>]*>""", "", text)
+        text = re.sub(rf"""\s*\b(?:href|src)\s*=\s*["'](?:{pattern})["']""", "", text)
     text = _anchored(text, path, first_line, migration)
     text = re.sub("\x00(\\d+)\x00", lambda m: raw_blocks[int(m.group(1))], text)
     return text.strip() + "\n" if text.strip() else ""
