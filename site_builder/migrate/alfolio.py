@@ -29,7 +29,7 @@ def read_alfolio(migration: Migration) -> SiteLinks:
     name = " ".join(text_of(config.get(k)) for k in ("first_name", "middle_name", "last_name") if text_of(config.get(k)))
     jekyll.site_basics(config, migration, name)
     migration.site["owner"]["variants"] = list(dict.fromkeys(_name_variants(config, name) + name_variants(name)))
-    _papers(migration)
+    bibliography_papers(migration)
     _profiles(migration, config)
     structured_cv = _cv(migration)
 
@@ -80,13 +80,24 @@ def _name_variants(config: dict[str, Any], name: str) -> list[str]:
     return [v for v in dict.fromkeys(variants) if v != name]
 
 
-def _papers(migration: Migration) -> None:
-    """_bibliography/*.bib is copied as it is into content/: site-builder reads .bib files there."""
-    for path in sorted((migration.source / "_bibliography").glob("*.bib")):
-        entries, problems = read_bib(path)
-        papers, skipped = bib_papers(entries)
-        text = _without_missing_files(migration, entries, read_old_text(path))
-        if text == read_old_text(path):
+def bibliography_papers(migration: Migration) -> None:
+    """_bibliography/*.bib is copied as it is into content/: site-builder reads .bib files there.
+    Some sites keep topic lists beside the full one (the same entries again, for a page each):
+    an entry already in a bigger file is left out of the copy, so no paper is published twice."""
+    read = [(path, *read_bib(path)) for path in sorted((migration.source / "_bibliography").glob("*.bib"))]
+    seen: dict[str, str] = {}  # key -> the file it is published from
+    for path, entries, problems in sorted(read, key=lambda found: -len(found[1])):
+        again = [entry for entry in entries if entry.key in seen]
+        if entries and len(again) == len(entries):
+            migration.leave(path, None, f"every entry is also in {seen[again[0].key]} (a list for a page of its "
+                            "own): not copied, so that no paper is published twice")
+            continue
+        kept = [entry for entry in entries if entry.key not in seen]
+        papers, skipped = bib_papers(kept)
+        old_text = read_old_text(path)
+        text = _without(migration, kept, again, old_text, {e.key: seen[e.key] for e in again})
+        seen.update((entry.key, path.name) for entry in kept)
+        if text == old_text:
             migration.copy(path, path.name)
         else:
             migration.data_files[path.name] = text
@@ -111,11 +122,18 @@ def _papers(migration: Migration) -> None:
 _SHOWN_BY_THE_PAPER_PIPELINE = {"preview", "additional_info", "bibtex_show"}  # i14b reads the first two
 
 
-def _without_missing_files(migration: Migration, entries, text: str) -> str:
-    """The .bib text without the fields that name a file the old site does not have (a broken
-    link there too); each is reported, so that the new site has no broken link."""
+def _without(migration: Migration, kept, again, text: str, published_from: dict[str, str]) -> str:
+    """The .bib text without the entries published from another file, and without the fields
+    that name a file the old site does not have (a broken link there too); each is reported."""
     lines = text.split("\n")
-    for entry in entries:
+    starts = sorted({entry.line - 1 for entry in kept + again} | {len(lines)})
+    dropped: set[int] = set()
+    for entry in again:
+        end = next(n for n in starts if n > entry.line - 1)
+        dropped.update(range(entry.line - 1, end))
+        migration.leave(entry.path, entry.line, f"'{entry.key}' is also in {published_from[entry.key]}: "
+                        "published once, from there")
+    for entry in kept:
         for field, folder in ALFOLIO_FILE_FIELDS.items():
             value = entry.get(field).strip("{} ")
             if not value or "://" in value or (migration.source / folder / value).is_file():
@@ -124,10 +142,10 @@ def _without_missing_files(migration: Migration, entries, text: str) -> str:
             number = next((n for n in range(entry.line - 1, len(lines)) if assignment.match(lines[n])), None)
             removed = "; the field is removed from the copy in content/" if number is not None else ""
             if number is not None:
-                del lines[number]
+                dropped.add(number)
             migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names {folder}/{value}, "
                             f"which the old site does not have (a broken link there too){removed}")
-    return "\n".join(lines)
+    return "\n".join(line for n, line in enumerate(lines) if n not in dropped)
 
 
 def _profiles(migration: Migration, config: dict[str, Any]) -> None:

@@ -20,13 +20,14 @@ def detect(source: Path) -> str:
     config = source / "_config.yml"
     if config.is_file():
         text = config.read_text(encoding="utf-8", errors="replace")
-        if (source / "_bibliography").is_dir():
+        academicpages = "academicpages" in text.lower() and "al-folio" not in text
+        if (source / "_bibliography").is_dir() and not academicpages:  # academicpages with jekyll-scholar: below
             return "al-folio"
-        if (source / "_publications").is_dir():
+        if (source / "_publications").is_dir() or academicpages:
             return "academicpages"
         if "al-folio" in text or re.search(r"^scholar:", text, re.MULTILINE):
             return "al-folio"
-        if "academicpages" in text.lower() or re.search(r"^author:", text, re.MULTILINE):
+        if re.search(r"^author:", text, re.MULTILINE):
             return "academicpages"
     hugo = [source / "config" / "_default", *(source / f"{n}.{s}" for n in ("hugo", "config")
                                               for s in ("yaml", "yml", "toml"))]
