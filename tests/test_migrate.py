@@ -404,3 +404,59 @@ def test_single_real_publication_files_migrate_and_build(kind, tmp_path, capsys)
     for path in papers:
         meta = read_source(path).meta
         assert meta["authors"] and meta["venue"] and meta["year"], path.name
+
+
+def test_topic_lists_beside_the_full_bib_publish_each_paper_once(tmp_path, capsys):
+    """An academicpages site with jekyll-scholar (a full list and a list per topic page)."""
+    full = ("@article{a, title={First}, author={Lovelace, Ada}, journal={J}, year={2020}}\n"
+            "@article{b, title={Second}, author={Lovelace, Ada}, journal={J}, year={2021}, poster={gone.pdf}}\n")
+    old = _write(tmp_path / "old", {
+        "_config.yml": 'repository: "academicpages.github.io"\nauthor:\n  name: Ada Lovelace\n  github: ada\n'
+                       "scholar:\n  style: apa\n",
+        "_bibliography/All-Pubs.bib": full,
+        "_bibliography/engines.bib": full.split("\n")[1] + "\n",
+        "_bibliography/mixed.bib": full.split("\n")[0] + "\n@misc{c, title={Third}, author={Lovelace, Ada}, "
+                                                         "year={2022}}\n",
+    })
+    assert main(["migrate", str(old), "--into", str(tmp_path / "new")]) == 0
+    report = (tmp_path / "new/MIGRATION.md").read_text(encoding="utf-8")
+    assert "# Migration from academicpages" in report
+    assert "`_bibliography/engines.bib`: every entry is also in All-Pubs.bib" in report
+    assert "`_bibliography/mixed.bib:1`: 'a' is also in All-Pubs.bib: published once, from there" in report
+    assert "poster={gone.pdf} names assets/pdf/gone.pdf, which the old site does not have" in report
+    assert sorted(p.name for p in (tmp_path / "new/content").glob("*.bib")) == ["All-Pubs.bib", "mixed.bib"]
+    built = build(tmp_path / "new/content", tmp_path / "new/output")
+    assert built.papers == 3
+    assert find_broken_links(tmp_path / "new/output", built.site_url).broken == []
+
+
+def test_hugo_blox_profile_in_data_authors_and_dead_links_in_html(tmp_path, capsys):
+    """Hugo Blox (2025) keeps the owner in data/authors/me.yaml and the photo in assets/media/authors/."""
+    old = _write(tmp_path / "old", {
+        "config/_default/hugo.yaml": "title: Lab\nbaseURL: https://ada.example.org/\n",
+        "data/authors/me.yaml": "is_owner: true\nname:\n  display: Dr. Ada Lovelace\n  given: Ada\n"
+                                "  family: Lovelace\nrole: Analyst\naffiliations:\n  - name: Engine Lab\n"
+                                "bio: I study engines.\nlinks:\n  - icon: brands/github\n    url: https://github.com/ada\n"
+                                "education:\n  - degree: PhD\n    institution: Cambridge\n    start: 2015-09-01\n",
+        "assets/media/authors/me.png": b"\x89PNG placeholder",
+        "content/publications/note/index.md": "---\ntitle: A Note\ndate: 2013-07-01\nauthors: [me, C. Babbage]\n"
+                                              "publication: Engines\n---\nSee [the other](../other/) and "
+                                              '<img src="/media/gone.png" alt="x"> and [intro](#intro).\n',
+        "content/projects/engine/index.md": "---\ntitle: Engine\ndate: 2020-01-01\n---\n## Intro\n\nText.\n",
+    })
+    assert main(["migrate", str(old), "--into", str(tmp_path / "new")]) == 0
+    site = yaml.safe_load((tmp_path / "new/content/site.yaml").read_text(encoding="utf-8"))
+    assert site["owner"]["name"] == "Ada Lovelace" and site["affiliation"] == "Analyst, Engine Lab"
+    assert site["profiles"] == {"github": "https://github.com/ada"} and site["photo"] == "files/me.png"
+    assert "I study engines." in (tmp_path / "new/content/pages/about.md").read_text(encoding="utf-8")
+    assert yaml.safe_load((tmp_path / "new/content/cv.yaml").read_text())["education"][0]["institution"] == "Cambridge"
+    paper = read_source(tmp_path / "new/content/papers/note.md")
+    assert paper.meta["authors"][0] in ("Ada Lovelace", {"name": "Ada Lovelace"})
+    assert "<img" not in paper.body and "#intro" not in paper.body and "](../other/)" not in paper.body
+    report = (tmp_path / "new/MIGRATION.md").read_text(encoding="utf-8")
+    for needle in ("link to /media/gone.png", "link to ../other/", "link to #intro", "date 2020-01-01: projects have "
+                   "no date"):
+        assert needle in report, needle
+    built = build(tmp_path / "new/content", tmp_path / "new/output")
+    assert built.warnings == ()
+    assert find_broken_links(tmp_path / "new/output", built.site_url).broken == []

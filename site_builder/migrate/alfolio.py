@@ -127,25 +127,26 @@ def _without(migration: Migration, kept, again, text: str, published_from: dict[
     that name a file the old site does not have (a broken link there too); each is reported."""
     lines = text.split("\n")
     starts = sorted({entry.line - 1 for entry in kept + again} | {len(lines)})
-    dropped: set[int] = set()
+    spans = {entry.key: (entry.line - 1, next(n for n in starts if n > entry.line - 1)) for entry in kept + again}
     for entry in again:
-        end = next(n for n in starts if n > entry.line - 1)
-        dropped.update(range(entry.line - 1, end))
+        first, end = spans[entry.key]
+        lines[first:end] = [None] * (end - first)
         migration.leave(entry.path, entry.line, f"'{entry.key}' is also in {published_from[entry.key]}: "
                         "published once, from there")
     for entry in kept:
+        first, end = spans[entry.key]
         for field, folder in ALFOLIO_FILE_FIELDS.items():
             value = entry.get(field).strip("{} ")
             if not value or "://" in value or (migration.source / folder / value).is_file():
                 continue
-            assignment = re.compile(rf"^\s*{field}\s*=\s*[{{\"]\s*{re.escape(value)}\s*[}}\"]\s*,?\s*$", re.IGNORECASE)
-            number = next((n for n in range(entry.line - 1, len(lines)) if assignment.match(lines[n])), None)
-            removed = "; the field is removed from the copy in content/" if number is not None else ""
-            if number is not None:
-                dropped.add(number)
+            span = "\n".join(lines[first:end])
+            assignment = rf"""\b{field}\s*=\s*[{{"]\s*{re.escape(value)}\s*[}}"][ \t]*,?[ \t]*(\n[ \t]*(?=\n))?"""
+            span, found = re.subn(assignment, "", span, count=1, flags=re.IGNORECASE)
+            lines[first:end] = [span] + [None] * (end - first - 1)
             migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names {folder}/{value}, "
-                            f"which the old site does not have (a broken link there too){removed}")
-    return "\n".join(line for n, line in enumerate(lines) if n not in dropped)
+                            "which the old site does not have (a broken link there too)"
+                            + ("; the field is removed from the copy in content/" if found else ""))
+    return "\n".join(line for line in lines if line is not None)
 
 
 def _profiles(migration: Migration, config: dict[str, Any]) -> None:
