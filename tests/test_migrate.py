@@ -401,6 +401,7 @@ def test_single_real_publication_files_migrate_and_build(kind, tmp_path, capsys)
     assert len(papers) == expected
     report = build(tmp_path / "new/content", tmp_path / "new/output")
     assert report.papers == expected
+    assert find_broken_links(tmp_path / "new/output", report.site_url).broken == []
     for path in papers:
         meta = read_source(path).meta
         assert meta["authors"] and meta["venue"] and meta["year"], path.name
