@@ -69,9 +69,7 @@ class SiteLinks:
             return "/" + page + suffix
         if original.startswith("../"):  # written for the old page's address, which has changed
             return self.new_address("/" + re.sub(r"^(\.\./)+", "", original))
-        if not original.startswith(("/", "http")):
-            return None  # a relative link: left as written
-        return ""
+        return ""  # not in the old site: broken there too ('jupyter.example.org' without https://)
 
 
 def convert_body(body: str, path: Path, first_line: int, migration: Migration, links: SiteLinks) -> str:
@@ -92,7 +90,7 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
     text = _BASE.sub("", text)
     text = _RELATIVE_URL.sub(lambda m: m.group(1), text)
     text = _FIGURE.sub(_figure, text)
-    text = _MEDIA.sub(lambda m: f"[{m.group(1)}]({_arguments(m.group(2)).get('path', '')})", text)
+    text = _MEDIA.sub(lambda m: f"[{m.group(1)}]({_media_source(_arguments(m.group(2)))})", text)
 
     def post_url(match: re.Match) -> str:
         name = (match.group(1) or match.group(2)).split("/")[-1]
@@ -216,8 +214,15 @@ def has_html(text: str) -> bool:
 
 def _figure(match: re.Match) -> str:
     values = _arguments(match.group(1))
-    source = values.get("path") or values.get("url") or ""
+    source = values.get("url") or values.get("path") or ""
+    if values.get("path") and not values.get("url") and not urlsplit(source).scheme:
+        source = "/" + source.lstrip("/")  # al-folio's figure path is from the site root
     return f"![{values.get('title') or values.get('alt') or values.get('caption') or ''}]({source})"
+
+
+def _media_source(values: dict[str, str]) -> str:
+    source = values.get("path", "")
+    return source if urlsplit(source).scheme or source.startswith("/") else "/" + source
 
 
 def _arguments(text: str) -> dict[str, str]:
