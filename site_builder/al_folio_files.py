@@ -1,4 +1,4 @@
-"""al-folio's bare file names in a .bib entry (`preview`, `pdf`, `supp`, `poster`, `slides`) as
+"""al-folio's bare file names in a .bib entry (`preview`, `pdf`, `supp`, `poster`, `slides`, `html`) as
 site paths.
 
 al-folio keeps a paper's thumbnail in assets/img/publication_preview/ and its PDFs in assets/pdf/,
@@ -15,7 +15,8 @@ import posixpath
 from pathlib import Path
 
 # field -> the folder below al-folio's assets/ (and below content/files/)
-FOLDERS = {"preview": "img/publication_preview", "pdf": "pdf", "supp": "pdf", "poster": "pdf", "slides": "pdf"}
+FOLDERS = {"preview": "img/publication_preview", "pdf": "pdf", "supp": "pdf", "poster": "pdf", "slides": "pdf",
+           "html": "html"}  # al-folio: an "HTML" link to assets/html/<name>
 
 
 def is_bare_name(value: str) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from site_builder.bibtex_in import author_list, read_bib
 from site_builder.migrate import jekyll, jekyll_items
+from site_builder.migrate.alfolio import bibliography_papers
 from site_builder.migrate.bodies import SiteLinks
 from site_builder.migrate.mappings import ACADEMICPAGES_CATEGORIES, ACADEMICPAGES_LINKS, ACADEMICPAGES_PAPER_KEYS, ACADEMICPAGES_SOCIALS
 from site_builder.migrate.plan import Item, Migration, file_slug, name_variants
@@ -32,6 +33,11 @@ def read_academicpages(migration: Migration) -> SiteLinks:
     migration.site["owner"]["variants"] = name_variants(migration.site["owner"]["name"])
     _author(migration, author, links)
     _publications(migration, links)
+    if (source / "_bibliography").is_dir() and migration.carried["papers"]:
+        migration.leave(source / "_bibliography", None, "jekyll-scholar .bib files beside _publications/: not "
+                        "carried over (the papers come from _publications/)")
+    elif (source / "_bibliography").is_dir():  # the papers are jekyll-scholar lists, as in al-folio
+        bibliography_papers(migration)
     jekyll_items.talks(migration, links)
     jekyll_items.teaching(migration, links)
     jekyll_items.projects(migration, links, "_portfolio", "portfolio")
@@ -122,7 +128,7 @@ def _publications(migration: Migration, links: SiteLinks) -> None:
         paper_links = {}
         for field, label in ACADEMICPAGES_LINKS.items():
             url = jekyll_items.clean(old.meta.get(field))
-            new = links.new_address(url, 2) if url else None
+            new = links.new_address(url) if url else None
             if label == "bibtex" and new == "":
                 continue  # the old site's own .bib file: the paper page has its BibTeX
             if url:

@@ -29,7 +29,7 @@ def read_alfolio(migration: Migration) -> SiteLinks:
     name = " ".join(text_of(config.get(k)) for k in ("first_name", "middle_name", "last_name") if text_of(config.get(k)))
     jekyll.site_basics(config, migration, name)
     migration.site["owner"]["variants"] = list(dict.fromkeys(_name_variants(config, name) + name_variants(name)))
-    _papers(migration)
+    bibliography_papers(migration)
     _profiles(migration, config)
     structured_cv = _cv(migration)
 
@@ -80,14 +80,28 @@ def _name_variants(config: dict[str, Any], name: str) -> list[str]:
     return [v for v in dict.fromkeys(variants) if v != name]
 
 
-def _papers(migration: Migration) -> None:
-    """_bibliography/*.bib is copied as it is into content/: site-builder reads .bib files there."""
-    for path in sorted((migration.source / "_bibliography").glob("*.bib")):
-        entries, problems = read_bib(path)
-        papers, skipped = bib_papers(entries)
-        migration.copy(path, path.name)
+def bibliography_papers(migration: Migration) -> None:
+    """_bibliography/*.bib is copied as it is into content/: site-builder reads .bib files there.
+    Some sites keep topic lists beside the full one (the same entries again, for a page each):
+    an entry already in a bigger file is left out of the copy, so no paper is published twice."""
+    read = [(path, *read_bib(path)) for path in sorted((migration.source / "_bibliography").glob("*.bib"))]
+    seen: dict[str, str] = {}  # key -> the file it is published from
+    for path, entries, problems in sorted(read, key=lambda found: -len(found[1])):
+        again = [entry for entry in entries if entry.key in seen]
+        if entries and len(again) == len(entries):
+            migration.leave(path, None, f"every entry is also in {seen[again[0].key]} (a list for a page of its "
+                            "own): not copied, so that no paper is published twice")
+            continue
+        kept = [entry for entry in entries if entry.key not in seen]
+        papers, skipped = bib_papers(kept)
+        old_text = read_old_text(path)
+        text = _without(migration, kept, again, old_text, {e.key: seen[e.key] for e in again})
+        seen.update((entry.key, path.name) for entry in kept)
+        if text == old_text:
+            migration.copy(path, path.name)
+        else:
+            migration.data_files[path.name] = text
         migration.carried["papers"] += len(papers)
-        _local_files(migration, entries)
         unshown = collections.Counter(name for paper in papers for name in paper.unmapped
                                       if name not in _SHOWN_BY_THE_PAPER_PIPELINE)
         if unshown:
@@ -108,14 +122,31 @@ def _papers(migration: Migration) -> None:
 _SHOWN_BY_THE_PAPER_PIPELINE = {"preview", "additional_info", "bibtex_show"}  # i14b reads the first two
 
 
-def _local_files(migration: Migration, entries) -> None:
-    """Files the entries name that the old site does not have (broken there too) are reported."""
-    for entry in entries:
+def _without(migration: Migration, kept, again, text: str, published_from: dict[str, str]) -> str:
+    """The .bib text without the entries published from another file, and without the fields
+    that name a file the old site does not have (a broken link there too); each is reported."""
+    lines = text.split("\n")
+    starts = sorted({entry.line - 1 for entry in kept + again} | {len(lines)})
+    spans = {entry.key: (entry.line - 1, next(n for n in starts if n > entry.line - 1)) for entry in kept + again}
+    for entry in again:
+        first, end = spans[entry.key]
+        lines[first:end] = [None] * (end - first)
+        migration.leave(entry.path, entry.line, f"'{entry.key}' is also in {published_from[entry.key]}: "
+                        "published once, from there")
+    for entry in kept:
+        first, end = spans[entry.key]
         for field, folder in ALFOLIO_FILE_FIELDS.items():
             value = entry.get(field).strip("{} ")
-            if value and "://" not in value and not (migration.source / folder / value).is_file():
-                migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names "
-                                f"{folder}/{value}, which the old site does not have (a broken link there too)")
+            if not value or "://" in value or (migration.source / folder / value).is_file():
+                continue
+            span = "\n".join(lines[first:end])
+            assignment = rf"""\b{field}\s*=\s*[{{"]\s*{re.escape(value)}\s*[}}"][ \t]*,?[ \t]*(\n[ \t]*(?=\n))?"""
+            span, found = re.subn(assignment, "", span, count=1, flags=re.IGNORECASE)
+            lines[first:end] = [span] + [None] * (end - first - 1)
+            migration.leave(entry.path, entry.line, f"'{entry.key}': {field}={{{value}}} names {folder}/{value}, "
+                            "which the old site does not have (a broken link there too)"
+                            + ("; the field is removed from the copy in content/" if found else ""))
+    return "\n".join(line for line in lines if line is not None)
 
 
 def _profiles(migration: Migration, config: dict[str, Any]) -> None:
@@ -234,15 +265,18 @@ def _projects(migration: Migration, links: SiteLinks) -> None:
         if text_of(old.meta.get("description")):
             meta["summary"] = text_of(old.meta.get("description"))
         image = text_of(old.meta.get("img"))
-        if image:
+        if image and (links.files.get(image.lstrip("/")) or "://" in image):
             meta["image"] = links.files.get(image.lstrip("/"), image)
+        elif image:
+            migration.leave(path, old.line_of("img"), f"img {image}: the old site does not have that file (a "
+                            "broken picture there too); not carried over")
         if isinstance(old.meta.get("importance"), int):
             meta["order"] = old.meta["importance"]
         if text_of(old.meta.get("category")):
             meta["tags"] = [text_of(old.meta.get("category"))]
         redirect = text_of(old.meta.get("redirect"))
         if redirect:
-            meta["links"] = {"website": links.new_address(redirect, 2) or redirect}
+            meta["links"] = {"website": links.new_address(redirect) or redirect}
         jekyll.report_layout(old, migration)
         slug = file_slug(path.stem) or "project"
         item = Item("projects", slug, meta, old.body, migration.relative(path), depth=2, body_line=old.body_line)
@@ -278,3 +312,8 @@ def _left_behind(migration: Migration) -> None:
     venues = source / "_data" / "venues.yml"
     if venues.is_file():
         migration.leave(venues, None, "venue links and colours: not carried over")
+    read = {"socials.yml", "cv.yml", "repositories.yml", "coauthors.yml", "venues.yml"}
+    for path in sorted((source / "_data").glob("*")) if (source / "_data").is_dir() else []:
+        if path.name not in read and path.suffix in (".yml", ".yaml", ".json", ".csv"):
+            migration.leave(path, None, "data file used by the old site's own pages or layouts: not carried "
+                            "over (put what it lists into a page)")

@@ -41,8 +41,11 @@ class SiteLinks:
     pages: dict[str, str] = field(default_factory=dict)  # old address 'blog/2021/x/' -> new 'blog/x/'
     posts: dict[str, str] = field(default_factory=dict)  # post file name '2021-5-5-x' -> new 'blog/x/'
 
-    def new_address(self, url: str, depth: int) -> str | None:
-        """The new link for an address of the old site; None when it is not one; '' when gone."""
+    def new_address(self, url: str) -> str | None:
+        """The new link for an address of the old site; None when it is not one; '' when gone.
+        A page's link is written from the site root ('/blog/x/'): the same text is shown on pages
+        at different depths (an abstract on the paper's page and on the list), and every page
+        makes such links relative to itself."""
         original = url
         for host in self.hosts:
             if url.startswith(host + "/") or url == host:
@@ -63,14 +66,13 @@ class SiteLinks:
             return None
         page = self.pages.get(key.rstrip("/") + "/" if key else "")
         if page is not None:
-            return ("../" * depth + page or "./") + suffix
-        if not original.startswith(("/", "http")):
-            return None  # a relative link: left as written
-        return ""
+            return "/" + page + suffix
+        if original.startswith("../"):  # written for the old page's address, which has changed
+            return self.new_address("/" + re.sub(r"^(\.\./)+", "", original))
+        return ""  # not in the old site: broken there too ('jupyter.example.org' without https://)
 
 
-def convert_body(body: str, path: Path, first_line: int, migration: Migration, links: SiteLinks,
-                 depth: int) -> str:
+def convert_body(body: str, path: Path, first_line: int, migration: Migration, links: SiteLinks) -> str:
     """The body translated; everything that had to be dropped is recorded with its line."""
     raw_blocks: list[str] = []
 
@@ -88,12 +90,12 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
     text = _BASE.sub("", text)
     text = _RELATIVE_URL.sub(lambda m: m.group(1), text)
     text = _FIGURE.sub(_figure, text)
-    text = _MEDIA.sub(lambda m: f"[{m.group(1)}]({_arguments(m.group(2)).get('path', '')})", text)
+    text = _MEDIA.sub(lambda m: f"[{m.group(1)}]({_media_source(_arguments(m.group(2)))})", text)
 
     def post_url(match: re.Match) -> str:
         name = (match.group(1) or match.group(2)).split("/")[-1]
         if name in links.posts:
-            return "../" * depth + links.posts[name]
+            return "/" + links.posts[name]
         migration.leave(path, line(match, text), f"link to the post {name}, which is not in _posts/; removed")
         return ""
 
@@ -136,23 +138,74 @@ def convert_body(body: str, path: Path, first_line: int, migration: Migration, l
         return match.group(1) + _relinked(match.group(2), match, text)
 
     def _relinked(url: str, match: re.Match, within: str) -> str:
-        new = links.new_address(url, depth)
+        new = links.new_address(url)
         if new is None:
             return url
         if new == "":
             migration.leave(path, line(match, within), f"link to {url}: no such page or file in the old "
-                            "site's content; the link is removed, its text kept")
+                            "site's content; the link is removed, its text kept (a picture is removed)")
             dead.add(url)
             return url
         return new
 
     text = _MD_LINK.sub(md_link, text)
-    if dead:
+    if dead:  # a Markdown link keeps its text; a picture ('![alt](x)') leaves its alt text
         pattern = "|".join(re.escape(url) for url in sorted(dead, key=len, reverse=True))
         text = re.sub(rf"!?\[([^\]]*)\]\(\s*<?(?:{pattern})>?\)", r"\1", text)
     text = _HTML_LINK.sub(lambda m: m.group(1) + _relinked(m.group(2), m, text), text)
+    if dead:  # an HTML picture of a file the old site lacks goes; a link loses its target
+        pattern = "|".join(re.escape(url) for url in sorted(dead, key=len, reverse=True))
+        text = re.sub(rf"""<img\b[^>]*\bsrc\s*=\s*["'](?:{pattern})["'][^>]*>""", "", text)
+        text = re.sub(rf"""\s*\b(?:href|src)\s*=\s*["'](?:{pattern})["']""", "", text)
+    text = _anchored(text, path, first_line, migration)
     text = re.sub("\x00(\\d+)\x00", lambda m: raw_blocks[int(m.group(1))], text)
     return text.strip() + "\n" if text.strip() else ""
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FRAGMENT_LINK = re.compile(r"""(\]\(\s*<?|\bhref\s*=\s*["'])#([^)\s>"']+)""")
+_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)|\{#([^}\s]+)\}""")
+
+
+def heading_id(text: str) -> str:
+    """The id kramdown (Jekyll) and Hugo give a heading: 'Langevin dynamics (SDEs)' ->
+    'langevin-dynamics-sdes'."""
+    words = re.sub(r"[^\w\s-]", "", re.sub(r"<[^>]+>|[*_`]", "", text)).strip()
+    return re.sub(r"\s", "-", re.sub(r"^[^a-zA-Z]+", "", words)).lower()
+
+
+def _anchored(text: str, path: Path, first_line: int, migration: Migration) -> str:
+    """Links to '#a-heading' of the same page keep working: the old site's Markdown gave every
+    heading an id, site-builder's gives ids only where written ('## Title {#id}'), so the
+    headings such links name get one; a link to an id the page does not have is reported and
+    loses its target (its text stays)."""
+    wanted = {match.group(2) for match in _FRAGMENT_LINK.finditer(text)}
+    present = {a or b for a, b in _ID.findall(text)}
+    if not wanted - present:
+        return text
+    given: set[str] = set()
+
+    def heading(match: re.Match) -> str:
+        name = heading_id(match.group(2))
+        if name in wanted - present - given:
+            given.add(name)
+            return f"{match.group(1)} {match.group(2)} {{#{name}}}"
+        return match.group(0)
+
+    text = _HEADING.sub(heading, text)
+    missing = wanted - present - given
+    for name in sorted(missing):
+        place = next(m for m in _FRAGMENT_LINK.finditer(text) if m.group(2) == name)
+        migration.leave(path, first_line + text.count("\n", 0, place.start()), f"link to #{name}: no "
+                        "heading or element of the page has that id; the link is removed, its text kept")
+    if missing:
+        names = "|".join(re.escape(name) for name in missing)
+        text = re.sub(rf"\[([^\]]*)\]\(\s*<?#(?:{names})>?\)", r"\1", text)
+        text = re.sub(rf"""\s*\bhref\s*=\s*["']#(?:{names})["']""", "", text)
+    if given:
+        migration.convert("headings that links point to (#their-id) were given that id, as the old site's "
+                          "Markdown did")
+    return text
 
 
 def has_html(text: str) -> bool:
@@ -161,8 +214,15 @@ def has_html(text: str) -> bool:
 
 def _figure(match: re.Match) -> str:
     values = _arguments(match.group(1))
-    source = values.get("path") or values.get("url") or ""
+    source = values.get("url") or values.get("path") or ""
+    if values.get("path") and not values.get("url") and not urlsplit(source).scheme:
+        source = "/" + source.lstrip("/")  # al-folio's figure path is from the site root
     return f"![{values.get('title') or values.get('alt') or values.get('caption') or ''}]({source})"
+
+
+def _media_source(values: dict[str, str]) -> str:
+    source = values.get("path", "")
+    return source if urlsplit(source).scheme or source.startswith("/") else "/" + source
 
 
 def _arguments(text: str) -> dict[str, str]:

@@ -20,13 +20,14 @@ def detect(source: Path) -> str:
     config = source / "_config.yml"
     if config.is_file():
         text = config.read_text(encoding="utf-8", errors="replace")
-        if (source / "_bibliography").is_dir():
+        academicpages = "academicpages" in text.lower() and "al-folio" not in text
+        if (source / "_bibliography").is_dir() and not academicpages:  # academicpages with jekyll-scholar: below
             return "al-folio"
-        if (source / "_publications").is_dir():
+        if (source / "_publications").is_dir() or academicpages:
             return "academicpages"
         if "al-folio" in text or re.search(r"^scholar:", text, re.MULTILINE):
             return "al-folio"
-        if "academicpages" in text.lower() or re.search(r"^author:", text, re.MULTILINE):
+        if re.search(r"^author:", text, re.MULTILINE):
             return "academicpages"
     hugo = [source / "config" / "_default", *(source / f"{n}.{s}" for n in ("hugo", "config")
                                               for s in ("yaml", "yml", "toml"))]
@@ -66,6 +67,10 @@ def run_migrate(args: argparse.Namespace) -> int:
     migration = migrate(source)
     text = report_markdown(migration, str(target))
     written = write_migration(migration, resolved, args.force, text)
+    remarks = build_remarks(resolved)
+    if remarks:  # the report explains what the first build of the new site will say
+        text = report_markdown(migration, str(target), remarks)
+        write_migration(migration, resolved, args.force, text)  # the same files, but MIGRATION.md
     print(text)
     for name in written.kept:
         print(f"warning: {target / name}: edited by hand (or not made by migrate), left as it is"
@@ -79,6 +84,20 @@ def run_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_remarks(site: Path) -> list[str]:
+    """What reading the new site says (its warnings, or the error that stops the build), with
+    paths relative to the site, so that MIGRATION.md can explain each."""
+    from site_builder.build import load_site
+
+    try:
+        loaded, _ = load_site(site / "content")
+    except SiteError as exc:
+        found = [f"the build stops: {exc}"]
+    else:
+        found = list(loaded.warnings)
+    return [remark.replace(f"{site}/", "") for remark in found]
+
+
 def migrate(source: Path) -> Migration:
     """Read the old site into a checked Migration (nothing is written)."""
     kind = detect(source)
@@ -87,8 +106,7 @@ def migrate(source: Path) -> Migration:
     html = 0
     for item in migration.items + migration.unpublished:
         if item.depth is not None:
-            item.body = convert_body(item.body, source / item.origin, item.body_line, migration, links,
-                                     item.depth)
+            item.body = convert_body(item.body, source / item.origin, item.body_line, migration, links)
             html += has_html(item.body)
     if html:
         migration.site["allow_html"] = True

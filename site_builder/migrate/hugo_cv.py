@@ -22,7 +22,7 @@ def profile_cv(meta: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     _add(cv, "positions", meta.get("work") or meta.get("experience"), HUGO_CV_WORK)
     _add(cv, "awards", meta.get("awards"), HUGO_CV_AWARDS)
     skills = [{"title": text_of(group.get("name")),
-               "description": ", ".join(text_of(i.get("name")) for i in group.get("items") or []
+               "description": ", ".join(text_of(i.get("name") or i.get("label")) for i in group.get("items") or []
                                         if isinstance(i, dict))}
               for group in meta.get("skills") or [] if isinstance(group, dict)]
     if skills:

@@ -10,7 +10,7 @@ from typing import Any
 from site_builder.migrate.hugo_cv import profile_cv, widget_cv
 from site_builder.migrate.mappings import HUGO_LEFT, HUGO_SOCIAL_ICONS
 from site_builder.migrate.plan import Item, Migration, dump_yaml
-from site_builder.migrate.source import (Unreadable, line_of, load_data_file, read_old, read_old_text,
+from site_builder.migrate.source import (OldFile, Unreadable, line_of, load_data_file, read_old, read_old_text,
                                          text_of)
 
 CONFIG_NAMES = ("hugo", "config")
@@ -97,25 +97,28 @@ def owner(migration: Migration, files: dict[str, str]) -> dict[str, str]:
             chosen = (folder, old)
     site = migration.site
     if chosen is None:
+        chosen = _data_owner(migration, usernames)
+    if chosen is None:
         site["owner"] = {"name": site.get("title", "")}
         return usernames
     folder, old = chosen
-    name = usernames[folder.name]
+    name = usernames[folder.name if folder.is_dir() else folder.stem]
     site["owner"] = {"name": name}
     for alias in ("admin", "me"):
         usernames.setdefault(alias, name)
     role = text_of(old.meta.get("role"))
-    organizations = [text_of(o.get("name")) for o in old.meta.get("organizations") or [] if isinstance(o, dict)]
+    organizations = [text_of(o.get("name")) for o in old.meta.get("organizations") or old.meta.get("affiliations")
+                     or [] if isinstance(o, dict)]
     affiliation = ", ".join(x for x in [role, *organizations] if x)
     if affiliation:
         site["affiliation"] = affiliation
     if text_of(old.meta.get("bio")) and "description" not in site:
         site["description"] = text_of(old.meta.get("bio"))
-    avatar = next((p for p in sorted(folder.glob("avatar.*"))), None)
+    avatar = next((p for p in sorted(folder.glob("avatar.*"))), None) if folder.is_dir() else _media_avatar(folder)
     if avatar and migration.copy(avatar, f"files/{avatar.name}", "profile photo"):
         site["photo"] = f"files/{avatar.name}"
     _profiles(old.meta, index_path(folder), migration)
-    body = old.body.strip()
+    body = old.body.strip() or (text_of(old.meta.get("bio")) if not folder.is_dir() else "")
     if body:
         migration.add(Item("pages", "about", {"title": "About"}, body, migration.relative(index_path(folder)),
                            depth=0, body_line=old.body_line), "home page")
@@ -131,6 +134,37 @@ def owner(migration: Migration, files: dict[str, str]) -> dict[str, str]:
 
 def index_path(folder: Path) -> Path:
     return next((folder / n for n in ("_index.md", "index.md") if (folder / n).is_file()), folder)
+
+
+def _data_owner(migration: Migration, usernames: dict[str, str]) -> tuple[Path, OldFile] | None:
+    """Hugo Blox (2025) keeps the profiles in data/authors/<slug>.yaml (name.display, role,
+    affiliations, bio, links, education, experience ...); the owner is the one with
+    'is_owner: true', else the only one. As (its file, its data as an old profile's front matter)."""
+    found: list[tuple[Path, OldFile]] = []
+    for path in sorted((migration.source / "data" / "authors").glob("*.*")):
+        if path.suffix not in (".yaml", ".yml", ".json", ".toml"):
+            continue
+        try:
+            meta = load_data_file(path)
+        except Unreadable as exc:
+            migration.leave(path, exc.line, exc.message)
+            continue
+        if not isinstance(meta, dict):
+            continue
+        name = meta.get("name")
+        if isinstance(name, dict):
+            name = " ".join(text_of(name.get(k)) for k in ("given", "family")).strip() or text_of(name.get("display"))
+        meta["social"] = meta.get("links")
+        usernames[path.stem] = text_of(name) or path.stem
+        found.append((path, OldFile(meta=meta, body="", body_line=1, text=read_old_text(path), path=path)))
+    owners = [entry for entry in found if entry[1].meta.get("is_owner") is True]
+    return (owners or found)[0] if len(owners) == 1 or len(found) == 1 else None
+
+
+def _media_avatar(path: Path) -> Path | None:
+    """The photo of a data/authors/<slug>.yaml profile: assets/media/authors/<slug>.*"""
+    folder = path.parents[2] / "assets" / "media" / "authors"
+    return next(iter(sorted(folder.glob(f"{path.stem}.*"))), None)
 
 
 def _profiles(meta: dict[str, Any], path: Path, migration: Migration) -> None:

@@ -109,6 +109,8 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
         if "year" not in meta:
             migration.leave(index, None, "publication without a date: not carried over")
             return
+    elif date and kind == "projects":  # they are listed by 'order', and have no date
+        migration.leave(index, old.line_of("date"), f"date {date}: projects have no date; not carried over")
     elif date:
         meta["date"] = date
     elif kind in ("talks", "posts"):
@@ -138,8 +140,11 @@ def _item(kind: str, index: Path, bundle: Path | None, old: OldFile, migration: 
         if item_links:
             meta["links"] = item_links
         tags = [text_of(t) for t in old.meta.get("tags") or [] if text_of(t)]
-        if tags:
+        if tags and kind in ("posts", "projects"):
             meta["tags"] = tags
+        elif tags:
+            migration.leave(index, old.line_of("tags"), f"tags {', '.join(tags)}: {kind} have no tags; "
+                            "not carried over")
     image = next((new for name, new in files.items() if name.startswith("featured.")), "")
     picture = old.meta.get("image") if isinstance(old.meta.get("image"), dict) else {}
     media = migration.source / "assets" / "media" / text_of(picture.get("filename"))
@@ -301,7 +306,7 @@ def _links(old: OldFile, files: dict[str, str], links: SiteLinks) -> dict[str, s
         if "://" not in url and name in files:
             found[label] = files[name]
         else:
-            found[label] = _own_upload(url, links) or links.new_address(url, 2) or url
+            found[label] = _own_upload(url, links) or links.new_address(url) or url
     return found
 
 

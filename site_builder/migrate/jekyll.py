@@ -136,7 +136,7 @@ def posts(migration: Migration, links: SiteLinks, config: dict[str, Any]) -> Non
                 meta["draft"] = True
             image = text_of(old.meta.get("thumbnail") or old.meta.get("image"))
             if image:
-                meta["image"] = links.new_address(image, 2) or image
+                meta["image"] = links.new_address(image) or image
             report_layout(old, migration)
             report_fields(old, migration, POST_FIELDS)
             migration.convert("posts: date from the front matter or the file name; tags and categories "

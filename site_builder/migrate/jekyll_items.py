@@ -64,7 +64,7 @@ def _mapped(old: OldFile, meta: dict[str, Any], table: dict[str, str], links: Si
             if field not in COMMON_FIELDS and text:
                 migration.leave(old.path, old.line_of(field), f"field '{field}' has no counterpart; not carried over")
         elif text and new.startswith("links."):
-            meta.setdefault("links", {})[new[6:]] = links.new_address(text, 2) or text
+            meta.setdefault("links", {})[new[6:]] = links.new_address(text) or text
         elif text:
             meta.setdefault(new, text)
 
@@ -78,7 +78,7 @@ def projects(migration: Migration, links: SiteLinks, folder: str, label: str) ->
         excerpt = clean(old.meta.get("excerpt"))
         image = re.search(r"<img[^>]*src=['\"]([^'\"]+)", excerpt)
         if image:
-            meta["image"] = links.new_address(image.group(1), 2) or image.group(1)
+            meta["image"] = links.new_address(image.group(1)) or image.group(1)
         summary = " ".join(re.sub(r"<[^>]+>", " ", excerpt).split())
         if summary:
             meta["summary"] = summary

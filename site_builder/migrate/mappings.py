@@ -86,11 +86,13 @@ HUGO_SECTIONS = {
 }
 
 # Hugo Blox profile (and widget) CV entries: old key -> cv.yaml entry key, per section
-HUGO_CV_EDUCATION = {"course": "degree", "area": "degree", "institution": "institution", "year": "year",
-                     "date_start": "start", "date_end": "end", "summary": "description",
+HUGO_CV_EDUCATION = {"course": "degree", "area": "degree", "degree": "degree", "institution": "institution",
+                     "year": "year", "date_start": "start", "date_end": "end", "start": "start", "end": "end",
+                     "summary": "description",
                      "description": "description"}
-HUGO_CV_WORK = {"position": "title", "title": "title", "company_name": "organization", "company": "organization",
-                "company_url": "url", "location": "location", "date_start": "start", "date_end": "end",
+HUGO_CV_WORK = {"position": "title", "title": "title", "role": "title", "company_name": "organization",
+                "company": "organization", "org": "organization", "company_url": "url", "location": "location",
+                "date_start": "start", "date_end": "end", "start": "start", "end": "end",
                 "summary": "description", "description": "description"}
 HUGO_CV_AWARDS = {"title": "title", "awarder": "organization", "organization": "organization", "url": "url",
                   "date": "year", "date_start": "start", "date_end": "end", "summary": "description",
