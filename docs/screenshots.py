@@ -23,6 +23,7 @@ PAGES = {
     "talks": "talks/",
     "projects": "projects/",
     "project": "projects/trustworthy-language-models/",
+    "teaching": "teaching/",
     "cv": "cv/",
 }
 WIDTHS = {"desktop": 1280, "phone": 375}
