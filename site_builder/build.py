@@ -11,6 +11,7 @@ from site_builder import build_cache
 
 if TYPE_CHECKING:
     from site_builder.content import BibCache
+    from site_builder.content_cache import ContentCache
     from site_builder.models import Site
     from site_builder.theme import Theme
 
@@ -29,8 +30,10 @@ class BuildReport:
                 f"in {self.seconds:.2f} s")
 
 
-def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Site, Theme]:
-    """Read and check everything; nothing is written. `bib_cache`: see content.BibCache."""
+def load_site(content_dir: Path, bib_cache: BibCache | None = None, jobs: int | None = None,
+              cache: ContentCache | None = None) -> tuple[Site, Theme]:
+    """Read and check everything; nothing is written. `bib_cache`: see content.BibCache;
+    `jobs`: worker processes (None: one per CPU); `cache`: records kept between builds."""
     from site_builder.config import load_config
     from site_builder.content import load_pages, load_publications
     from site_builder.markup import MarkdownRenderer
@@ -45,7 +48,7 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None) -> tuple[Sit
     if not config.url:
         warnings.append(f"{config.root / 'site.yaml'}: no 'url': pages get no canonical link, the feed "
                         "uses relative links and no sitemap.xml is written; add 'url: https://...'")
-    publications = load_publications(config, markdown, warnings, bib_cache=bib_cache)
+    publications = load_publications(config, markdown, warnings, bib_cache=bib_cache, jobs=jobs, cache=cache)
     home, pages = load_pages(config, markdown)
     site = Site(config=config, publications=publications, pages=pages, home=home,
                 news=load_news(config, markdown), warnings=tuple(warnings))
@@ -61,30 +64,44 @@ def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
     return list(Renderer(site, make_environment(theme)).pages())
 
 
-def build(content_dir: Path, output_dir: Path) -> BuildReport:
-    """The whole pipeline; skipped when the inputs are those of the build already in output_dir."""
+def build(content_dir: Path, output_dir: Path, jobs: int | None = None, cache_dir: Path | None = None,
+          use_cache: bool = True) -> BuildReport:
+    """The whole pipeline; skipped when the inputs are those of the build already in output_dir.
+
+    `jobs`: worker processes (None: one per CPU the process may use); `cache_dir`: the content
+    cache's folder (None: the user's cache folder); `use_cache=False` reads and renders every
+    paper afresh and leaves the cache alone."""
     started = time.perf_counter()
-    key = build_cache.input_key(content_dir)
+    key, context = build_cache.input_keys(content_dir)
     done = build_cache.unchanged_build(output_dir, key)
     if done is not None:
         return BuildReport(papers=done["papers"], pages=done["pages"], files=done["files"],
                            seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]),
                            site_url=done.get("site_url", ""))
+    from site_builder.content_cache import open_cache
     from site_builder.render import Renderer
     from site_builder.theme import make_environment, static_files
+    from site_builder.update import update_in_place
     from site_builder.writer import staged
 
-    site, theme = load_site(content_dir)
+    cache = open_cache(cache_dir, context) if use_cache else None
+    site, theme = load_site(content_dir, jobs=jobs, cache=cache)
     renderer = Renderer(site, make_environment(theme))
-    # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
-    # site is never held in memory; a template error discards the staging folder, leaving the
-    # output folder as it was.
-    with staged(output_dir) as folder:
-        files = folder.copy_static(static_files(theme)) + renderer.write_papers(folder.write)
-        for path, text in renderer.pages():
-            folder.write(path, text)
-            files += 1
+    static = static_files(theme)
+    papers = update_in_place(output_dir, renderer, cache, len(static)) if cache else None
+    if papers is None:
+        # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
+        # site is never held in memory; a template error discards the staging folder, leaving the
+        # output folder as it was.
+        with staged(output_dir) as folder:
+            paper_files, keys = renderer.write_papers(folder.write, theme, jobs, cache)
+            files = folder.copy_static(static) + paper_files
+            for path, text in renderer.pages():
+                folder.write(path, text)
+                files += 1
+        papers = files, keys
+    files, keys = papers
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
-    build_cache.record_build(output_dir, key, summary)
+    build_cache.record_build(output_dir, key, summary, context=context if cache else None, papers=keys)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

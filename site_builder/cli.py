@@ -22,6 +22,7 @@ COMMANDS = {
     "import": "site_builder.importer:run_import",
     "init": "site_builder.scaffold:run_init",
     "new": "site_builder.scaffold:run_new",
+    "clean": "site_builder.cli:run_clean",
 }
 
 # One example per command, in the order a new user needs them, for the overview that
@@ -34,6 +35,7 @@ EXAMPLES = {
     "check": "site-builder check",
     "deploy": "site-builder deploy",
     "import": "site-builder import papers.bib",
+    "clean": "site-builder clean",
 }
 
 
@@ -82,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--content", type=Path, default=Path("content"),
                      help="the content folder (default: content)")
     _debug_option(new)
+
+    clean = commands.add_parser("clean", help="remove site-builder's cache of papers and pages")
+    clean.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                       help="the cache folder (default: the user's cache folder)")
+    _debug_option(clean)
     return parser
 
 
@@ -95,7 +102,25 @@ def _site_options(command: argparse.ArgumentParser) -> None:
                          help="the content folder (default: content)")
     command.add_argument("--output", type=Path, default=Path("output"),
                          help="the output folder (default: output)")
+    command.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                         help="worker processes (default: one per CPU this process may use)")
+    command.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                         help="keep each paper's record and pages here between builds "
+                              "(default: the user's cache folder)")
+    command.add_argument("--no-cache", action="store_true",
+                         help="read and render every paper afresh (the cache is left alone)")
     _debug_option(command)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (got '{value}')")
+    return int(value)
+
+
+def build_options(args: argparse.Namespace) -> dict:
+    """build()'s keyword arguments from the options every building command takes."""
+    return {"jobs": args.jobs, "cache_dir": args.cache, "use_cache": not args.no_cache}
 
 
 def print_warnings(warnings) -> None:
@@ -106,9 +131,20 @@ def print_warnings(warnings) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from site_builder.build import build
 
-    report = build(args.content, args.output)
+    report = build(args.content, args.output, **build_options(args))
     print_warnings(report.warnings)
     print(report.summary())
+    return 0
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    """Remove the content cache (only its entries). TODO(i13a): also empty an output folder
+    that carries site-builder's marker, once the output guard is merged."""
+    from site_builder.content_cache import default_folder, remove_cache
+
+    folder = args.cache or default_folder()
+    removed = remove_cache(folder)
+    print(f"removed {removed} cache entries from {folder}" if removed else f"no cache in {folder}")
     return 0
 
 

@@ -7,16 +7,19 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from site_builder.errors import ContentError, ManyErrors, SiteError
-from site_builder.frontmatter import read_source
+from site_builder.frontmatter import read_source, read_text, split_front_matter
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Page, Publication, SiteConfig
-from site_builder.parallel import map_on_two_cores
+from site_builder.pool import map_in_workers
 from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
 from site_builder.tree import SymlinkLoop, walk_files
+
+if TYPE_CHECKING:
+    from site_builder.content_cache import ContentCache
 
 HOME_PAGE_NAMES = ("index", "about")
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
@@ -47,48 +50,109 @@ class BibCache:
 
     def __init__(self) -> None:
         self.parsed: tuple[dict, list[str]] | None = None
+        self.key = ""  # the content cache's key of the .bib files' text
         self.records: dict[str, tuple[Publication | None, list[str]]] = {}
 
 
-def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
-                      known: Mapping[Path, Publication] | None = None,
-                      bib_cache: BibCache | None = None) -> tuple[Publication, ...]:
-    """Every paper, checked and in display order. `known` maps files that have not changed since
-    they were last read to their records, which are reused (the preview server passes it), and
-    `bib_cache` keeps what the .bib files gave while they do not change."""
-    errors: list[SiteError] = []
-    by_slug: dict[str, Publication] = {}
-    bib_cache = bib_cache or BibCache()
-    bib_files = content_files(config.root, ".bib")
-    if bib_files:  # BibTeX support is imported only for sites that have a .bib file
-        from site_builder.bibtex_in import bib_source, load_bib_papers, with_override
-    if bib_cache.parsed is None:
-        parse_warnings: list[str] = []
-        bib_cache.parsed = (load_bib_papers(bib_files, parse_warnings) if bib_files else {}), parse_warnings
-    bib, parse_warnings = bib_cache.parsed
-    warnings.extend(parse_warnings)
+class PaperReader:
+    """Reads one paper: a Markdown file (a Path) or a .bib entry no Markdown file overrides (its
+    slug), as (record or ContentError-raising, warnings, cache key). Picklable, for the workers
+    of pool.map_in_workers: the Markdown converter is made again where it is needed."""
 
-    def read_paper(path: Path) -> tuple[Publication, list[str]]:
+    def __init__(self, config: SiteConfig, markdown: MarkdownRenderer, bib: dict,
+                 cache: ContentCache | None = None, bib_key: str = ""):
+        self.config, self.bib, self.cache, self.bib_key = config, bib, cache, bib_key
+        self._markdown: MarkdownRenderer | None = markdown
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_markdown": None}
+
+    @property
+    def markdown(self) -> MarkdownRenderer:
+        if self._markdown is None:
+            self._markdown = MarkdownRenderer(allow_html=self.config.allow_html)
+        return self._markdown
+
+    def __call__(self, item: Path | str):
+        if isinstance(item, Path):
+            text = read_text(item)
+            slug = slug_for(item)
+            parts = ("paper", str(item), text, self.bib_key if slug in self.bib else "")
+            return self._cached(parts, lambda: self.read_paper(item, slug, text))
+        return self._cached(("entry", item, self.bib_key), lambda: self.read_entry(item))
+
+    def _cached(self, parts: tuple, read):
+        if self.cache is None:
+            return (*read(), "")
+        key = self.cache.key("record", *parts)
+        found = self.cache.load(key)
+        if not (isinstance(found, tuple) and len(found) == 2):
+            found = read()
+            self.cache.store(key, found)
+        return (*found, key)
+
+    def read_paper(self, path: Path, slug: str, text: str) -> tuple[Publication, list[str]]:
         """One paper file's record and its warnings; raises ContentError."""
-        slug = slug_for(path)
-        entry, file_warnings = bib.get(slug), []
-        source, overridden = read_source(path), frozenset()
+        entry, file_warnings = self.bib.get(slug), []
+        source, overridden = split_front_matter(path, text), frozenset()
         if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
+            from site_builder.bibtex_in import with_override
+
             source, overridden = with_override(entry, source)
-        pub = publication_from_source(source, markdown, config.owner, file_warnings, entry, overridden)
+        pub = publication_from_source(source, self.markdown, self.config.owner, file_warnings, entry,
+                                      overridden)
         if slug != path.stem:
             file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
         return _with_slug(pub, slug), file_warnings
 
-    def read_entry(slug: str) -> tuple[Publication | None, list[str]]:
+    def read_entry(self, slug: str) -> tuple[Publication | None, list[str]]:
         """The record of a .bib entry no Markdown file overrides, or None with a warning."""
-        entry, entry_warnings = bib[slug], []
+        from site_builder.bibtex_in import bib_source
+
+        entry, entry_warnings = self.bib[slug], []
         try:
-            return publication_from_source(bib_source(entry), markdown, config.owner, entry_warnings,
-                                           entry), entry_warnings
+            return publication_from_source(bib_source(entry), self.markdown, self.config.owner,
+                                           entry_warnings, entry), entry_warnings
         except ContentError as exc:
             return None, entry_warnings + [f"{entry.entry.place}: entry '{entry.entry.key}': "
                                            f"{exc.message}; it is skipped"]
+
+
+def _parsed_bib(bib_files: list[Path], cache: ContentCache | None) -> tuple[tuple[dict, list[str]], str]:
+    """The papers of the .bib files with their warnings, and the key of the files' text."""
+    if not bib_files:
+        return ({}, []), ""
+    from site_builder.bibtex_in import load_bib_papers
+
+    key = ""
+    if cache is not None:
+        key = cache.key("bib", *(f"{path}\0{read_text(path)}" for path in bib_files))
+        found = cache.load(key)
+        if isinstance(found, tuple) and len(found) == 2:
+            return found, key
+    warnings: list[str] = []
+    parsed = load_bib_papers(bib_files, warnings), warnings
+    if cache is not None:
+        cache.store(key, parsed)
+    return parsed, key
+
+
+def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
+                      known: Mapping[Path, Publication] | None = None,
+                      bib_cache: BibCache | None = None, jobs: int | None = None,
+                      cache: ContentCache | None = None) -> tuple[Publication, ...]:
+    """Every paper, checked and in display order. `known` maps files that have not changed since
+    they were last read to their records, which are reused (the preview server passes it), and
+    `bib_cache` keeps what the .bib files gave while they do not change. `jobs`: worker
+    processes (None: one per CPU); `cache`: records kept between builds."""
+    errors: list[SiteError] = []
+    by_slug: dict[str, Publication] = {}
+    bib_cache = bib_cache or BibCache()
+    bib_files = content_files(config.root, ".bib")
+    if bib_cache.parsed is None:
+        bib_cache.parsed, bib_cache.key = _parsed_bib(bib_files, cache)
+    bib, parse_warnings = bib_cache.parsed
+    warnings.extend(parse_warnings)
 
     paths = content_files(config.root / "papers", ".md")
     reused = {path: known[path] for path in paths
@@ -97,11 +161,14 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     bib_only = [slug for slug in bib if slug not in md_slugs]
     fresh = [path for path in paths if path not in reused]
     fresh_entries = [slug for slug in bib_only if slug not in bib_cache.records]
-    # Markdown files and .bib entries are read together, on two cores for large sites.
-    results = map_on_two_cores(lambda item: read_paper(item) if isinstance(item, Path) else read_entry(item),
-                               [*fresh, *fresh_entries], caught=ContentError)
+    # Markdown files and .bib entries are read together, in worker processes for large sites.
+    reader = PaperReader(config, markdown, bib, cache, bib_cache.key)
+    results = map_in_workers(reader, [*fresh, *fresh_entries], caught=ContentError, jobs=jobs)
     read = dict(zip(fresh, results))
-    bib_cache.records.update(zip(fresh_entries, results[len(fresh):]))
+    keys = {}
+    for slug, result in zip(fresh_entries, results[len(fresh):]):
+        bib_cache.records[slug] = result[:2]
+        keys[slug] = result[2]
     for path in paths:
         if path in reused:
             pub = reused[path]
@@ -109,7 +176,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
             errors.append(read[path])
             continue
         else:
-            pub, file_warnings = read[path]
+            pub, file_warnings, keys[slug_for(path)] = read[path]
             warnings.extend(file_warnings)
         if pub.slug in by_slug:
             errors.append(ContentError(path, f"duplicate slug '{pub.slug}': {by_slug[pub.slug].source} "
@@ -123,6 +190,8 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
             by_slug[slug] = pub
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
+    if cache is not None:
+        cache.record_keys = {slug: key for slug, key in keys.items() if key}
     return tuple(sorted(by_slug.values(), key=display_order))
 
 

@@ -58,9 +58,10 @@ class Rebuild:
 class LiveSite:
     """One site's last good build, updated in place by `rebuild`."""
 
-    def __init__(self, content_dir: Path, output_dir: Path):
+    def __init__(self, content_dir: Path, output_dir: Path, jobs: int | None = None):
         self.content = content_dir  # as given, so that errors name files as `build` does
         self.output = output_dir
+        self.jobs = jobs  # worker processes for a full rebuild (none while the server has threads)
         self.site: Site | None = None
         self.theme: Theme | None = None
         self._env = None
@@ -117,7 +118,7 @@ class LiveSite:
 
     def _rebuild_everything(self) -> Rebuild:
         self._bib = BibCache()
-        site, theme = load_site(self.content, self._bib)
+        site, theme = load_site(self.content, self._bib, jobs=self.jobs)
         env = make_environment(theme)
         renderer = Renderer(site, env)
         pages = list(renderer.pages())

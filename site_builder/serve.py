@@ -55,7 +55,7 @@ PORT_TRIES = 10
 
 def run_serve(args: argparse.Namespace) -> int:
     require_site(args.content)
-    live = LiveSite(args.content, args.output)
+    live = LiveSite(args.content, args.output, jobs=args.jobs)
     status = PreviewStatus()
     rebuilder = Rebuilder(live, status, debug=args.debug)
     rebuilder.rebuild_now(())
