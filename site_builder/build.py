@@ -84,7 +84,7 @@ def build(content_dir: Path, output_dir: Path, jobs: int | None = None, cache_di
     from site_builder.update import update_in_place
     from site_builder.writer import staged
 
-    cache = open_cache(cache_dir, context) if use_cache else None
+    cache = open_cache(cache_dir, content_dir, context) if use_cache else None
     site, theme = load_site(content_dir, jobs=jobs, cache=cache)
     renderer = Renderer(site, make_environment(theme))
     static = static_files(theme)
@@ -101,6 +101,8 @@ def build(content_dir: Path, output_dir: Path, jobs: int | None = None, cache_di
                 files += 1
         papers = files, keys
     files, keys = papers
+    if cache is not None:
+        cache.save()
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
     build_cache.record_build(output_dir, key, summary, context=context if cache else None, papers=keys)

@@ -82,13 +82,13 @@ class PaperReader:
         return self._cached(("entry", item, self.bib_key), lambda: self.read_entry(item))
 
     def _cached(self, parts: tuple, read):
+        """read()'s result from the cache when it is there (the caller stores what it gets)."""
         if self.cache is None:
             return (*read(), "")
         key = self.cache.key("record", *parts)
         found = self.cache.load(key)
         if not (isinstance(found, tuple) and len(found) == 2):
             found = read()
-            self.cache.store(key, found)
         return (*found, key)
 
     def read_paper(self, path: Path, slug: str, text: str) -> tuple[Publication, list[str]]:
@@ -162,10 +162,15 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     fresh = [path for path in paths if path not in reused]
     fresh_entries = [slug for slug in bib_only if slug not in bib_cache.records]
     # Markdown files and .bib entries are read together, in worker processes for large sites.
+    if cache is not None:
+        cache.preload()
     reader = PaperReader(config, markdown, bib, cache, bib_cache.key)
     results = map_in_workers(reader, [*fresh, *fresh_entries], caught=ContentError, jobs=jobs)
     read = dict(zip(fresh, results))
     keys = {}
+    for result in results:
+        if cache is not None and not isinstance(result, ContentError):
+            cache.store(result[2], result[:2])
     for slug, result in zip(fresh_entries, results[len(fresh):]):
         bib_cache.records[slug] = result[:2]
         keys[slug] = result[2]

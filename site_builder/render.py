@@ -114,11 +114,15 @@ class Renderer:
         listed = len(self.listed)
         done = map_in_workers(writer, self.site.publications, jobs=jobs)
         del self.listed[listed:]  # pages() lists the papers in their place
-        for pub, (_, pieces, _) in zip(self.site.publications, done):
+        for pub, (key, pieces, _, made) in zip(self.site.publications, done):
             self.fragments.add(pub, pieces)
+            if made is not None:
+                cache.store(key, made)
+            elif key:
+                cache.load(key)  # found by a worker: kept in this build's pack too
         self._papers_written = True
-        return (sum(files for _, _, files in done),
-                {pub.slug: key for pub, (key, _, _) in zip(self.site.publications, done) if key})
+        return (sum(files for _, _, files, _ in done),
+                {pub.slug: key for pub, (key, _, _, _) in zip(self.site.publications, done) if key})
 
     def listing_entry(self, pub: Publication, root: str, limit: int = 0) -> Markup:
         """A paper's entry in the publications list: the theme's `publication` macro, whose
@@ -187,7 +191,7 @@ class Renderer:
 class PaperWriter:
     """Makes and writes one paper's own files (pool.map_in_workers calls it for each paper);
     returns (its cache key or '', the pieces the publications page and the feed reuse, its
-    number of files).
+    number of files, (files, pieces) for the cache when they were made, else None).
     Picklable, for spawned workers, which make the renderer again from the site and the theme."""
 
     def __init__(self, renderer: Renderer, theme: Theme | None, write: Callable[[str, str], None],
@@ -208,20 +212,19 @@ class PaperWriter:
             self._renderer = Renderer(self.site, make_environment(self.theme))
         return self._renderer
 
-    def __call__(self, pub: Publication) -> tuple[str, list, int]:
+    def __call__(self, pub: Publication) -> tuple[str, list, int, list | None]:
         key = self.cache.rendered_key(pub.slug) if self.cache is not None else None
         found = self.cache.load(key) if key is not None else None
+        made = None
         if isinstance(found, tuple) and len(found) == 2:
             files, pieces = found
             if self.on_disk.get(pub.slug) == key:
-                return key, pieces, len(files)  # the output folder holds these very files
+                return key, pieces, len(files), None  # the output folder holds these very files
         else:
-            files, pieces = self.make(pub)
-            if key is not None:
-                self.cache.store(key, (files, pieces))
+            files, pieces = made = self.make(pub)
         for path, text in files:
             self.write(path, text)
-        return key or "", pieces, len(files)
+        return key or "", pieces, len(files), made if key is not None else None
 
     def make(self, pub: Publication) -> tuple[list[tuple[str, str]], list]:
         renderer = self.renderer
