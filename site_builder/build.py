@@ -12,6 +12,7 @@ from site_builder import build_cache
 if TYPE_CHECKING:
     from site_builder.content import BibCache
     from site_builder.content_cache import ContentCache
+    from site_builder.pool import Workers
     from site_builder.models import Site
     from site_builder.theme import Theme
 
@@ -30,7 +31,7 @@ class BuildReport:
                 f"in {self.seconds:.2f} s")
 
 
-def load_site(content_dir: Path, bib_cache: BibCache | None = None, jobs: int | None = None,
+def load_site(content_dir: Path, bib_cache: BibCache | None = None, jobs: int | Workers | None = None,
               cache: ContentCache | None = None) -> tuple[Site, Theme]:
     """Read and check everything; nothing is written. `bib_cache`: see content.BibCache;
     `jobs`: worker processes (None: one per CPU); `cache`: records kept between builds."""
@@ -64,7 +65,7 @@ def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
     return list(Renderer(site, make_environment(theme)).pages())
 
 
-def build(content_dir: Path, output_dir: Path, jobs: int | None = None, cache_dir: Path | None = None,
+def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None, cache_dir: Path | None = None,
           use_cache: bool = True) -> BuildReport:
     """The whole pipeline; skipped when the inputs are those of the build already in output_dir.
 

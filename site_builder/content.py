@@ -20,6 +20,7 @@ from site_builder.tree import SymlinkLoop, walk_files
 
 if TYPE_CHECKING:
     from site_builder.content_cache import ContentCache
+    from site_builder.pool import Workers
 
 HOME_PAGE_NAMES = ("index", "about")
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
@@ -139,7 +140,7 @@ def _parsed_bib(bib_files: list[Path], cache: ContentCache | None) -> tuple[tupl
 
 def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
                       known: Mapping[Path, Publication] | None = None,
-                      bib_cache: BibCache | None = None, jobs: int | None = None,
+                      bib_cache: BibCache | None = None, jobs: int | Workers | None = None,
                       cache: ContentCache | None = None) -> tuple[Publication, ...]:
     """Every paper, checked and in display order. `known` maps files that have not changed since
     they were last read to their records, which are reused (the preview server passes it), and

@@ -22,6 +22,7 @@ import os
 import pickle
 import struct
 import threading
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 MINIMUM_ITEMS = 200  # below this, one process is faster
@@ -38,6 +39,15 @@ def available_cpus() -> int:
     return os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Workers:
+    """How to run work in processes: how many (None: one per available CPU) and how to start
+    them (None: fork where the system has it, else spawn). `--jobs N` is Workers(N)."""
+
+    jobs: int | None = None
+    start_method: str | None = None
+
+
 def worker_count(items: int, jobs: int | None = None) -> int:
     """The processes to use for this many items: `jobs` (or every available CPU), fewer when
     there are too few items to pay for starting them."""
@@ -48,10 +58,12 @@ def worker_count(items: int, jobs: int | None = None) -> int:
 
 
 def map_in_workers(function: Callable, items: Sequence, caught: type[BaseException] | tuple = (),
-                   jobs: int | None = None, start_method: str | None = None) -> list:
-    """[function(item) for item in items], an exception of type `caught` given as the result."""
-    workers = worker_count(len(items), jobs)
-    method = start_method or ("fork" if hasattr(os, "fork") else "spawn")
+                   jobs: Workers | int | None = None) -> list:
+    """[function(item) for item in items], an exception of type `caught` given as the result.
+    `jobs`: a number of processes, or Workers."""
+    spec = jobs if isinstance(jobs, Workers) else Workers(jobs)
+    workers = worker_count(len(items), spec.jobs)
+    method = spec.start_method or ("fork" if hasattr(os, "fork") else "spawn")
     if workers > 1 and method == "fork" and threading.active_count() > 1:
         workers = 1  # never fork from a threaded process
     if workers <= 1:
@@ -170,7 +182,7 @@ def _die_with(parent: int) -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
+    except Exception:  # no prctl (macOS) or no C library to load (Windows)
         pass
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)

@@ -21,6 +21,7 @@ from site_builder.pool import map_in_workers
 
 if TYPE_CHECKING:
     from site_builder.content_cache import ContentCache
+    from site_builder.pool import Workers
     from site_builder.theme import Theme
 
 
@@ -101,7 +102,7 @@ class Renderer:
         yield f"papers/{pub.slug}/cite.bib", bibtex
 
     def write_papers(self, write: Callable[[str, str], None], theme: Theme | None = None,
-                     jobs: int | None = None, cache: ContentCache | None = None,
+                     jobs: int | Workers | None = None, cache: ContentCache | None = None,
                      on_disk: Mapping[str, str] | None = None) -> tuple[int, dict[str, str]]:
         """Render and write every paper's own files now, in worker processes on large sites, so
         that pages() leaves them out. The pieces the publications page and the feed reuse (the
