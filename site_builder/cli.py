@@ -144,7 +144,8 @@ def run_clean(args: argparse.Namespace) -> int:
 
     folder = args.cache or default_folder()
     removed = remove_cache(folder)
-    print(f"removed {removed} cache entries from {folder}" if removed else f"no cache in {folder}")
+    print(f"removed the content cache ({removed} file{'s' if removed > 1 else ''}) from {folder}" if removed
+          else f"no cache in {folder}")
     return 0
 
 
