@@ -90,6 +90,7 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
     renderer = Renderer(site, make_environment(theme))
     static = static_files(theme)
     papers = update_in_place(output_dir, renderer, cache, len(static)) if cache else None
+    every_paper = papers is None
     if papers is None:
         # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
         # site is never held in memory; a template error discards the staging folder, leaving the
@@ -103,7 +104,7 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
         papers = files, keys
     files, keys = papers
     if cache is not None:
-        cache.save()
+        cache.save(keys if every_paper else None)
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
     build_cache.record_build(output_dir, key, summary, context=context if cache else None, papers=keys)

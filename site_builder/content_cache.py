@@ -5,9 +5,12 @@ the .bib files it comes from) and the build's context (site-builder's code and v
 installed packages, site.yaml, the theme and every other content file that is not a paper). So an
 entry is never stale: any change to what could change it gives another key.
 
-The entries of one site are kept in one pack file (one file to write instead of thousands, which
-cost more than the build): a build reads its site's packs, and when it made anything new it
-writes the entries it used into a new pack, then deletes the packs it read.
+The entries are kept in pack files (one file to write instead of thousands, which cost more
+than the build): a build reads its site's packs and writes one more with what it made; when
+the packs hold much that is no longer used, or are many, it merges what it used into one pack
+and deletes the packs it read. The rendered pages are in packs of their own, read only by a
+build that must write a paper's files it did not render (an edit's build writes only the
+edited papers' files, and so reads none of them).
 
 Safety: a pack is written to a temporary file and renamed into place, so two builds at once
 never see half a pack (each writes its own; the next build merges them). A pack that cannot be
@@ -31,22 +34,20 @@ _FORMAT = b"site-builder content cache 2\n"
 # Modules whose classes an entry may hold (records, their dates and paths, rendered Markup).
 _ALLOWED_MODULES = ("site_builder.models", "site_builder.bibtex_in", "datetime", "markupsafe", "pathlib")
 _ALLOWED_BUILTINS = frozenset(("frozenset", "set", "tuple", "list", "dict", "str", "int", "bool"))
-_PACK = re.compile(r"[0-9a-f]{16}-[0-9a-f]{16}\.pack")
+_PACK = re.compile(r"[0-9a-f]{16}-[rf]-[0-9a-f]{16}\.pack")
+MOST_PACKS = 8  # more packs than this (one per build that made something) are merged into one
 
 
 class ContentCache:
-    """The entries of one site's builds in one context (see the module's docstring)."""
+    """The entries of one site's builds in one context (see the module's docstring): records
+    and the pieces lists reuse, which every build reads; and pages' files, read only by a build
+    that writes a paper's files without rendering them."""
 
     def __init__(self, folder: Path, site: str, context: str):
         self.folder, self.site, self.context = folder, site, context
         self.record_keys: dict[str, str] = {}  # slug -> key of the record read in this build
-        self._found: dict[str, Any] | None = None  # the entries of the packs read
-        self._read: list[Path] = []  # the packs read
-        self._kept: dict[str, Any] = {}  # the entries this build used or made, for its pack
-        self._made = False
-
-    def __getstate__(self) -> dict:  # a spawned worker reads the packs again itself
-        return {**self.__dict__, "_found": None, "_read": [], "_kept": {}}
+        header = _FORMAT + context.encode() + b"\n"
+        self._packs = {kind: _Packs(folder, f"{site}-{kind}-", header) for kind in ("r", "f")}
 
     def key(self, kind: str, *parts: str | bytes) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -62,69 +63,110 @@ class ContentCache:
         return self.key("rendered", record) if record else None
 
     def preload(self) -> None:
-        """Read the packs now (before worker processes are forked, which then share them)."""
-        if self._found is None:
-            self._found = self._read_packs()
+        """Read the records now (before worker processes are forked, which then share them)."""
+        self._packs["r"].read()
+
+    def load(self, key: str, files: bool = False) -> Any | None:
+        """The entry stored under key (among pages' files with files=True), or None."""
+        return self._packs["f" if files else "r"].load(key)
+
+    def store(self, key: str, value: Any, files: bool = False) -> None:
+        """Keep value under key (among pages' files with files=True) for this build's pack."""
+        self._packs["f" if files else "r"].store(key, value)
+
+    def save(self, papers: dict[str, str] | None) -> None:
+        """Write what this build made (best effort: a cache that cannot be written only costs
+        time). `papers`: slug -> key of every paper's files, when the build wrote them all, so
+        that the other files in the packs are of papers that are gone or changed."""
+        records = self._packs["r"]
+        records.save(set(records.used))  # every build reads every record and its pieces
+        self._packs["f"].save(set(papers.values()) if papers is not None else None)
+
+
+class _Packs:
+    """One kind of entry in its pack files: read all at once, written as one more pack with a
+    build's new entries, or merged into one pack of the entries in use."""
+
+    def __init__(self, folder: Path, prefix: str, header: bytes):
+        self.folder, self.prefix, self.header = folder, prefix, header
+        self.found: dict[str, Any] | None = None  # the entries of the packs read
+        self.packs: list[Path] = []  # the packs read
+        self.unusable: list[Path] = []  # packs read that were corrupt, foreign or of another context
+        self.used: dict[str, Any] = {}  # the entries this build loaded or stored
+        self.made: dict[str, Any] = {}  # the entries this build stored that no pack has
+
+    def __getstate__(self) -> dict:  # a spawned worker reads the packs again itself
+        return {**self.__dict__, "found": None, "packs": [], "unusable": [], "used": {}, "made": {}}
+
+    def read(self) -> dict[str, Any]:
+        if self.found is None:
+            self.found = {}
+            try:
+                self.packs = sorted(self.folder.glob(f"{self.prefix}*.pack"))
+            except OSError:
+                pass
+            for pack in self.packs:
+                entries = self._entries(pack)
+                if entries is None:
+                    self.unusable.append(pack)
+                else:
+                    self.found.update(entries)
+        return self.found
+
+    def _entries(self, pack: Path) -> dict[str, Any] | None:
+        try:
+            with open(pack, "rb") as handle:
+                data = handle.read()
+            if data.startswith(self.header):
+                entries = _SafeUnpickler(io.BytesIO(data[len(self.header):])).load()
+                return entries if isinstance(entries, dict) else None
+        except Exception:  # unreadable, corrupt, truncated or foreign: made again
+            pass
+        return None
 
     def load(self, key: str) -> Any | None:
-        """The entry stored under key, or None; an entry found is kept for the next pack."""
-        self.preload()
-        found = self._found.get(key)
+        found = self.read().get(key)
         if found is not None:
-            self._kept[key] = found
+            self.used[key] = found
         return found
 
     def store(self, key: str, value: Any) -> None:
-        """Keep value under key in this build's pack."""
-        if self._kept.get(key) is not value:
-            self._made = self._made or key not in (self._found or {})
-            self._kept[key] = value
+        if key not in self.used:
+            self.used[key] = value
+            if key not in (self.found or {}):
+                self.made[key] = value
 
-    def save(self) -> None:
-        """Write this build's pack when it made anything, and delete the packs it read (best
-        effort: a cache that cannot be written only costs time)."""
-        if not self._made and len(self._read) <= 1:
+    def save(self, in_use: set[str] | None) -> None:
+        """Write this build's new entries as one more pack; or, when the keys still needed are
+        known (`in_use`) and the packs are many or hold mostly other entries, merge the entries
+        in use into one pack and delete the packs read."""
+        merge = False
+        if in_use is not None:
+            found = self.read()
+            merge = len(self.packs) > MOST_PACKS or len(found) > 2 * max(1, len(in_use))
+        for pack in self.unusable:
+            _unlink(pack)
+        if merge:
+            entries = {key: value for key in in_use
+                       if (value := self.made.get(key, found.get(key))) is not None}
+        elif self.made:
+            entries = self.made
+        else:
             return
-        name = f"{self.site}-{secrets.token_hex(8)}.pack"
+        name = f"{self.prefix}{secrets.token_hex(8)}.pack"
         temporary = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
-            data = pickle.dumps(self._kept, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(temporary, "wb") as handle:
-                handle.write(self._header() + data)
+                handle.write(self.header + data)
             os.replace(temporary, self.folder / name)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             _unlink(temporary)
             return
-        for pack in self._read:
-            _unlink(pack)
-
-    def _header(self) -> bytes:
-        return _FORMAT + self.context.encode() + b"\n"
-
-    def _read_packs(self) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        try:
-            packs = sorted(self.folder.glob(f"{self.site}-*.pack"))
-        except OSError:
-            return found
-        for pack in packs:
-            self._read.append(pack)  # a pack of another context or a corrupt one goes too
-            try:
-                with open(pack, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue
-            header = self._header()
-            if not data.startswith(header):
-                continue
-            try:
-                entries = _SafeUnpickler(io.BytesIO(data[len(header):])).load()
-            except Exception:  # corrupt, truncated or foreign: made again
-                continue
-            if isinstance(entries, dict):
-                found.update(entries)
-        return found
+        if merge:
+            for pack in self.packs:
+                _unlink(pack)
 
 
 def _unlink(path: Path) -> None:

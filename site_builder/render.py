@@ -118,9 +118,10 @@ class Renderer:
         for pub, (key, pieces, _, made) in zip(self.site.publications, done):
             self.fragments.add(pub, pieces)
             if made is not None:
-                cache.store(key, made)
+                cache.store(key, made[1])
+                cache.store(key, made[0], files=True)
             elif key:
-                cache.load(key)  # found by a worker: kept in this build's pack too
+                cache.load(key)  # pieces a worker found: still in use
         self._papers_written = True
         return (sum(files for _, _, files, _ in done),
                 {pub.slug: key for pub, (key, _, _, _) in zip(self.site.publications, done) if key})
@@ -213,15 +214,14 @@ class PaperWriter:
             self._renderer = Renderer(self.site, make_environment(self.theme))
         return self._renderer
 
-    def __call__(self, pub: Publication) -> tuple[str, list, int, list | None]:
+    def __call__(self, pub: Publication) -> tuple[str, list, int, tuple | None]:
         key = self.cache.rendered_key(pub.slug) if self.cache is not None else None
-        found = self.cache.load(key) if key is not None else None
+        pieces = self.cache.load(key) if key is not None else None
+        if isinstance(pieces, list) and self.on_disk.get(pub.slug) == key:
+            return key, pieces, _PAPER_FILES, None  # the output folder holds its very files
+        files = self.cache.load(key, files=True) if isinstance(pieces, list) else None
         made = None
-        if isinstance(found, tuple) and len(found) == 2:
-            files, pieces = found
-            if self.on_disk.get(pub.slug) == key:
-                return key, pieces, len(files), None  # the output folder holds these very files
-        else:
+        if not (isinstance(files, list) and len(files) == _PAPER_FILES):
             files, pieces = made = self.make(pub)
         for path, text in files:
             self.write(path, text)
@@ -237,6 +237,7 @@ class PaperWriter:
 
 
 _LISTING_ROOT = relative_root("publications/index.html")
+_PAPER_FILES = 2  # Renderer.paper_files: the page and cite.bib
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 

@@ -97,24 +97,29 @@ class _Planted:
         return (os.system, (f"touch {PLANTED}",))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "planted", "emptied"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "planted", "wrong shapes"])
 def test_a_damaged_cache_is_ignored_and_made_again(damage, site_of_papers, tmp_path):
     global PLANTED
     cache = tmp_path / "cache"
     expected = built(site_of_papers, tmp_path / "first", cache)[1]
-    (pack,) = cache.glob("*.pack")
-    data = pack.read_bytes()
-    header = data[:data.index(b"\n", data.index(b"\n") + 1) + 1]
     PLANTED = tmp_path / "planted"
-    pack.write_bytes({"garbage": os.urandom(len(data)),
-                      "truncated": data[:len(data) // 2],
-                      "foreign": b"another program's file\n" + data,
-                      "planted": header + pickle.dumps({"x": _Planted()}),
-                      "emptied": header + pickle.dumps({key: None for key in range(3)})}[damage])
+    packs = sorted(cache.glob("*.pack"))
+    assert len(packs) == 2  # records and pieces; pages' files
+    for pack in packs:
+        data = pack.read_bytes()
+        header = data[:data.index(b"\n", data.index(b"\n") + 1) + 1]
+        pack.write_bytes({"garbage": os.urandom(len(data)),
+                          "truncated": data[:len(data) // 2],
+                          "foreign": b"another program's file\n" + data,
+                          "planted": header + pickle.dumps({"x": _Planted()}),
+                          "wrong shapes": header + pickle.dumps(
+                              {key: ("wrong",) for key in pickle.loads(data[len(header):])})}[damage])
     assert built(site_of_papers, tmp_path / "second", cache)[1] == expected
     assert not PLANTED.exists()  # the planted pickle ran nothing
+    if damage != "wrong shapes":  # a well-formed pack stays until packs are merged
+        assert not any(pack.exists() for pack in packs)  # the damaged packs are gone
     assert built(site_of_papers, tmp_path / "third", cache)[1] == expected
-    assert len(list(cache.glob("*.pack"))) == 1
+    assert len(list(cache.glob("*.pack"))) == (2 if damage != "wrong shapes" else 4)
 
 
 TWO_AT_ONCE = """
@@ -152,7 +157,7 @@ def test_clean_removes_the_cache_and_nothing_else(site_of_papers, tmp_path):
     assert result.returncode == 0, result.stderr
     assert any(cache.glob("*.pack"))
     cleaned = run_cli("clean", "--cache", str(cache))
-    assert cleaned.returncode == 0 and "removed the content cache (1 file)" in cleaned.stdout
+    assert cleaned.returncode == 0 and "removed the content cache (2 files)" in cleaned.stdout
     assert sorted(p.name for p in cache.iterdir()) == ["notes.txt"]
     assert (tmp_path / "out" / "index.html").exists()
     again = run_cli("clean", "--cache", str(cache))
