@@ -104,7 +104,7 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
         papers = files, keys
     files, keys = papers
     if cache is not None:
-        cache.save(keys if every_paper else None)
+        cache.save(every_paper)
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
     build_cache.record_build(output_dir, key, summary, context=context if cache else None, papers=keys)

@@ -36,6 +36,7 @@ _ALLOWED_MODULES = ("site_builder.models", "site_builder.bibtex_in", "datetime",
 _ALLOWED_BUILTINS = frozenset(("frozenset", "set", "tuple", "list", "dict", "str", "int", "bool"))
 _PACK = re.compile(r"[0-9a-f]{16}-[rf]-[0-9a-f]{16}\.pack")
 MOST_PACKS = 8  # more packs than this (one per build that made something) are merged into one
+FILES_PER_PACK = 200  # papers' files held in memory before they are written out as a pack
 
 
 class ContentCache:
@@ -65,22 +66,37 @@ class ContentCache:
     def preload(self) -> None:
         """Read the records now (before worker processes are forked, which then share them)."""
         self._packs["r"].read()
+        self._packs["f"].list()
 
     def load(self, key: str, files: bool = False) -> Any | None:
         """The entry stored under key (among pages' files with files=True), or None."""
-        return self._packs["f" if files else "r"].load(key)
+        return self._packs["f"].read().get(key) if files else self._packs["r"].load(key)
 
-    def store(self, key: str, value: Any, files: bool = False) -> None:
-        """Keep value under key (among pages' files with files=True) for this build's pack."""
-        self._packs["f" if files else "r"].store(key, value)
+    def store(self, key: str, value: Any) -> None:
+        """Keep value under key for this build's pack of records and pieces."""
+        self._packs["r"].store(key, value)
 
-    def save(self, papers: dict[str, str] | None) -> None:
+    def store_files(self, key: str, files: Any) -> None:
+        """Keep a paper's files under key: written out in packs as they come (by whichever
+        process made them; pool.map_in_workers calls flush_files after each chunk)."""
+        self._packs["f"].made[key] = files
+        if len(self._packs["f"].made) >= FILES_PER_PACK:
+            self.flush_files()
+
+    def flush_files(self) -> None:
+        self._packs["f"].write(self._packs["f"].made)
+        self._packs["f"].made = {}
+
+    def save(self, every_paper: bool) -> None:
         """Write what this build made (best effort: a cache that cannot be written only costs
-        time). `papers`: slug -> key of every paper's files, when the build wrote them all, so
-        that the other files in the packs are of papers that are gone or changed."""
+        time). `every_paper`: the build stored every paper's files again, so the packs of
+        files there were before it are no longer needed."""
         records = self._packs["r"]
         records.save(set(records.used))  # every build reads every record and its pieces
-        self._packs["f"].save(set(papers.values()) if papers is not None else None)
+        self.flush_files()
+        if every_paper:
+            for pack in self._packs["f"].list():
+                _unlink(pack)
 
 
 class _Packs:
@@ -90,22 +106,27 @@ class _Packs:
     def __init__(self, folder: Path, prefix: str, header: bytes):
         self.folder, self.prefix, self.header = folder, prefix, header
         self.found: dict[str, Any] | None = None  # the entries of the packs read
-        self.packs: list[Path] = []  # the packs read
+        self.packs: list[Path] | None = None  # the packs there were when the build began
         self.unusable: list[Path] = []  # packs read that were corrupt, foreign or of another context
         self.used: dict[str, Any] = {}  # the entries this build loaded or stored
         self.made: dict[str, Any] = {}  # the entries this build stored that no pack has
 
     def __getstate__(self) -> dict:  # a spawned worker reads the packs again itself
-        return {**self.__dict__, "found": None, "packs": [], "unusable": [], "used": {}, "made": {}}
+        return {**self.__dict__, "found": None, "packs": None, "unusable": [], "used": {}, "made": {}}
+
+    def list(self) -> list[Path]:
+        """The packs there are (those this process wrote excepted), listed once."""
+        if self.packs is None:
+            try:
+                self.packs = sorted(self.folder.glob(f"{self.prefix}*.pack"))
+            except OSError:
+                self.packs = []
+        return self.packs
 
     def read(self) -> dict[str, Any]:
         if self.found is None:
             self.found = {}
-            try:
-                self.packs = sorted(self.folder.glob(f"{self.prefix}*.pack"))
-            except OSError:
-                pass
-            for pack in self.packs:
+            for pack in self.list():
                 entries = self._entries(pack)
                 if entries is None:
                     self.unusable.append(pack)
@@ -153,6 +174,14 @@ class _Packs:
             entries = self.made
         else:
             return
+        if self.write(entries) and merge:
+            for pack in self.packs:
+                _unlink(pack)
+
+    def write(self, entries: dict[str, Any]) -> bool:
+        """Write entries as a new pack; False when it could not be written."""
+        if not entries:
+            return False
         name = f"{self.prefix}{secrets.token_hex(8)}.pack"
         temporary = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
@@ -163,10 +192,8 @@ class _Packs:
             os.replace(temporary, self.folder / name)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             _unlink(temporary)
-            return
-        if merge:
-            for pack in self.packs:
-                _unlink(pack)
+            return False
+        return True
 
 
 def _unlink(path: Path) -> None:

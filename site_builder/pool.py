@@ -14,6 +14,8 @@ Two ways to start workers:
   pickled once each, so it must pickle (see content.PaperReader and render.PaperWriter).
 
 Small jobs stay in this process: starting a worker costs more than a few dozen papers.
+A function with a `chunk_done()` method has it called in the process that did a chunk, after
+the chunk (the content cache writes what the chunk made, so that no process holds it all).
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ def map_in_workers(function: Callable, items: Sequence, caught: type[BaseExcepti
     if workers > 1 and method == "fork" and threading.active_count() > 1:
         workers = 1  # never fork from a threaded process
     if workers <= 1:
-        return [_call(function, item, caught) for item in items]
+        results = [_call(function, item, caught) for item in items]
+        _chunk_done(function)
+        return results
     chunks = _chunks(len(items), workers)
     if method == "fork":
         results = _forked(function, items, chunks, workers, caught)
@@ -101,7 +105,14 @@ def _do_chunk(function, items, chunk: range) -> list:
             results.append(function(items[index]))
         except BaseException:
             results.append(_REDO)
+    _chunk_done(function)
     return results
+
+
+def _chunk_done(function) -> None:
+    done = getattr(function, "chunk_done", None)
+    if done is not None:
+        done()
 
 
 # fork --------------------------------------------------------------------------------------
@@ -129,6 +140,7 @@ def _forked(function, items, chunks: list[range], workers: int, caught) -> list:
         done: dict[int, list] = {}
         for number in _take(tasks_out):
             done[number] = [_call(function, items[i], caught) for i in chunks[number]]
+            _chunk_done(function)
         for pid, reader in children:
             with os.fdopen(reader, "rb") as pipe:
                 try:

@@ -118,8 +118,7 @@ class Renderer:
         for pub, (key, pieces, _, made) in zip(self.site.publications, done):
             self.fragments.add(pub, pieces)
             if made is not None:
-                cache.store(key, made[1])
-                cache.store(key, made[0], files=True)
+                cache.store(key, made)
             elif key:
                 cache.load(key)  # pieces a worker found: still in use
         self._papers_written = True
@@ -193,7 +192,7 @@ class Renderer:
 class PaperWriter:
     """Makes and writes one paper's own files (pool.map_in_workers calls it for each paper);
     returns (its cache key or '', the pieces the publications page and the feed reuse, its
-    number of files, (files, pieces) for the cache when they were made, else None).
+    number of files, the pieces again when they were made here, for the cache, else None).
     Picklable, for spawned workers, which make the renderer again from the site and the theme."""
 
     def __init__(self, renderer: Renderer, theme: Theme | None, write: Callable[[str, str], None],
@@ -214,7 +213,7 @@ class PaperWriter:
             self._renderer = Renderer(self.site, make_environment(self.theme))
         return self._renderer
 
-    def __call__(self, pub: Publication) -> tuple[str, list, int, tuple | None]:
+    def __call__(self, pub: Publication) -> tuple[str, list, int, list | None]:
         key = self.cache.rendered_key(pub.slug) if self.cache is not None else None
         pieces = self.cache.load(key) if key is not None else None
         if isinstance(pieces, list) and self.on_disk.get(pub.slug) == key:
@@ -222,10 +221,18 @@ class PaperWriter:
         files = self.cache.load(key, files=True) if isinstance(pieces, list) else None
         made = None
         if not (isinstance(files, list) and len(files) == _PAPER_FILES):
-            files, pieces = made = self.make(pub)
+            files, pieces = self.make(pub)
+            made = pieces
         for path, text in files:
             self.write(path, text)
+        if key is not None:
+            self.cache.store_files(key, files)  # in a pack of this build's (see ContentCache.save)
         return key or "", pieces, len(files), made if key is not None else None
+
+    def chunk_done(self) -> None:
+        """Called by the pool after each chunk, in the process that did it."""
+        if self.cache is not None:
+            self.cache.flush_files()
 
     def make(self, pub: Publication) -> tuple[list[tuple[str, str]], list]:
         renderer = self.renderer
