@@ -58,39 +58,40 @@ class BibCache:
 class PaperReader:
     """Reads one paper: a Markdown file (a Path) or a .bib entry no Markdown file overrides (its
     slug), as (record or ContentError-raising, warnings, cache key). Picklable, for the workers
-    of pool.map_in_workers: the Markdown converter is made again where it is needed."""
+    of pool.map_in_workers."""
 
     def __init__(self, config: SiteConfig, markdown: MarkdownRenderer, bib: dict,
                  cache: ContentCache | None = None, bib_key: str = ""):
-        self.config, self.bib, self.cache, self.bib_key = config, bib, cache, bib_key
-        self._markdown: MarkdownRenderer | None = markdown
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_markdown": None}
-
-    @property
-    def markdown(self) -> MarkdownRenderer:
-        if self._markdown is None:
-            self._markdown = MarkdownRenderer(allow_html=self.config.allow_html)
-        return self._markdown
+        self.config, self.markdown, self.bib, self.cache, self.bib_key = config, markdown, bib, cache, bib_key
 
     def __call__(self, item: Path | str):
-        if isinstance(item, Path):
-            text = read_text(item)
-            slug = slug_for(item)
-            parts = ("paper", str(item), text, self.bib_key if slug in self.bib else "")
-            return self._cached(parts, lambda: self.read_paper(item, slug, text))
-        return self._cached(("entry", item, self.bib_key), lambda: self.read_entry(item))
-
-    def _cached(self, parts: tuple, read):
-        """read()'s result from the cache when it is there (the caller stores what it gets)."""
+        parts, read = self._source(item)
         if self.cache is None:
             return (*read(), "")
         key = self.cache.key("record", *parts)
         found = self.cache.load(key)
         if not (isinstance(found, tuple) and len(found) == 2):
-            found = read()
+            found = read()  # the caller stores what it gets
         return (*found, key)
+
+    def cached(self, item: Path | str):
+        """What __call__ gives when the cache has it, else None (nothing is parsed)."""
+        try:
+            parts, _ = self._source(item)
+        except ContentError:
+            return None
+        key = self.cache.key("record", *parts)
+        found = self.cache.load(key)
+        return (*found, key) if isinstance(found, tuple) and len(found) == 2 else None
+
+    def _source(self, item: Path | str):
+        """What the item's record is made from, and how to make it."""
+        if isinstance(item, Path):
+            text = read_text(item)
+            slug = slug_for(item)
+            return (("paper", str(item), text, self.bib_key if slug in self.bib else ""),
+                    lambda: self.read_paper(item, slug, text))
+        return ("entry", item, self.bib_key), lambda: self.read_entry(item)
 
     def read_paper(self, path: Path, slug: str, text: str) -> tuple[Publication, list[str]]:
         """One paper file's record and its warnings; raises ContentError."""
@@ -166,7 +167,14 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     if cache is not None:
         cache.preload()
     reader = PaperReader(config, markdown, bib, cache, bib_cache.key)
-    results = map_in_workers(reader, [*fresh, *fresh_entries], caught=ContentError, jobs=jobs)
+    items = [*fresh, *fresh_entries]
+    # The papers the cache has are taken here; only the others are worth worker processes.
+    known_results = {}
+    if cache is not None and cache.has_records():
+        known_results = {n: found for n, item in enumerate(items) if (found := reader.cached(item))}
+    made = iter(map_in_workers(reader, [item for n, item in enumerate(items) if n not in known_results],
+                               caught=ContentError, jobs=jobs))
+    results = [known_results[n] if n in known_results else next(made) for n in range(len(items))]
     read = dict(zip(fresh, results))
     keys = {}
     for result in results:

@@ -68,6 +68,9 @@ class ContentCache:
         self._packs["r"].read()
         self._packs["f"].list()
 
+    def has_records(self) -> bool:
+        return bool(self._packs["r"].read())
+
     def load(self, key: str, files: bool = False) -> Any | None:
         """The entry stored under key (among pages' files with files=True), or None."""
         return self._packs["f"].read().get(key) if files else self._packs["r"].load(key)
