@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 
 
-def did_you_mean(word: str, names) -> str | None:
+@functools.lru_cache(maxsize=1024)
+def did_you_mean(word: str, names: tuple[str, ...]) -> str | None:
     """The known name a misspelt `word` most likely meant, or None when none is close.
 
     Case, '_' and '-' do not count (feedLimit -> feed_limit); beyond that, at most one letter in
     five of the longer word may be left over on either side (venu -> venue, titel -> title), so
     that a merely similar word is not offered (publishDate is not publisher, codeurl not order).
+    Remembered: a thousand papers often share the same unknown keys.
     """
     def plain(name: str) -> str:
         return name.lower().replace("_", "").replace("-", "")
