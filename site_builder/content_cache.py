@@ -26,7 +26,6 @@ import io
 import os
 import pickle
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +184,7 @@ class _Packs:
         """Write entries as a new pack; False when it could not be written."""
         if not entries:
             return False
-        name = f"{self.prefix}{secrets.token_hex(8)}.pack"
+        name = f"{self.prefix}{os.urandom(8).hex()}.pack"
         temporary = self.folder / f".{name}.{os.getpid()}.tmp"
         try:
             data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)

@@ -3,8 +3,6 @@ folder and then swapped in, so the output folder always holds one complete build
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -19,10 +17,12 @@ _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories atomically where the OS can (Linux); False where it cannot."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    import ctypes  # here, not at the top: a first build does not need it
+
+    try:  # this process's own symbols hold the C library's (ctypes.util.find_library runs ldconfig)
+        libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no renameat2 (macOS), no CDLL(None) (Windows)
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
