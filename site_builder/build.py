@@ -32,9 +32,10 @@ class BuildReport:
 
 
 def load_site(content_dir: Path, bib_cache: BibCache | None = None, jobs: int | Workers | None = None,
-              cache: ContentCache | None = None) -> tuple[Site, Theme]:
+              cache: ContentCache | None = None, sources: dict[str, bytes] | None = None) -> tuple[Site, Theme]:
     """Read and check everything; nothing is written. `bib_cache`: see content.BibCache;
-    `jobs`: worker processes (None: one per CPU); `cache`: records kept between builds."""
+    `jobs`: worker processes (None: one per CPU); `cache`: records kept between builds;
+    `sources`: paper files already read, by absolute path."""
     from site_builder.config import load_config
     from site_builder.content import load_pages, load_publications
     from site_builder.markup import MarkdownRenderer
@@ -49,7 +50,8 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None, jobs: int | 
     if not config.url:
         warnings.append(f"{config.root / 'site.yaml'}: no 'url': pages get no canonical link, the feed "
                         "uses relative links and no sitemap.xml is written; add 'url: https://...'")
-    publications = load_publications(config, markdown, warnings, bib_cache=bib_cache, jobs=jobs, cache=cache)
+    publications = load_publications(config, markdown, warnings, bib_cache=bib_cache, jobs=jobs, cache=cache,
+                                     sources=sources)
     home, pages = load_pages(config, markdown)
     site = Site(config=config, publications=publications, pages=pages, home=home,
                 news=load_news(config, markdown), warnings=tuple(warnings))
@@ -73,7 +75,8 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
     cache's folder (None: the user's cache folder); `use_cache=False` reads and renders every
     paper afresh and leaves the cache alone."""
     started = time.perf_counter()
-    key, context = build_cache.input_keys(content_dir)
+    sources: dict[str, bytes] = {}  # the paper files' bytes, read once
+    key, context = build_cache.input_keys(content_dir, sources)
     done = build_cache.unchanged_build(output_dir, key)
     if done is not None:
         return BuildReport(papers=done["papers"], pages=done["pages"], files=done["files"],
@@ -86,7 +89,7 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
     from site_builder.writer import staged
 
     cache = open_cache(cache_dir, content_dir, context) if use_cache else None
-    site, theme = load_site(content_dir, jobs=jobs, cache=cache)
+    site, theme = load_site(content_dir, jobs=jobs, cache=cache, sources=sources)
     renderer = Renderer(site, make_environment(theme))
     static = static_files(theme)
     papers = update_in_place(output_dir, renderer, cache, len(static)) if cache else None

@@ -28,16 +28,18 @@ def input_key(content_dir: Path) -> str | None:
     return input_keys(content_dir)[0]
 
 
-def input_keys(content_dir: Path) -> tuple[str | None, str | None]:
+def input_keys(content_dir: Path, papers: dict[str, bytes] | None = None) -> tuple[str | None, str | None]:
     """(a digest of everything the build reads, a digest of all of it but the papers: the
     paper files below content/papers/ and the .bib files), from one pass over the inputs;
-    (None, None) when an input cannot be read. The second is the content cache's context."""
+    (None, None) when an input cannot be read. The second is the content cache's context.
+    `papers` receives the bytes of each file below content/papers/ by absolute path, so that
+    the build does not read them again."""
     whole, context = hashlib.blake2b(digest_size=20), hashlib.blake2b(digest_size=20)
     for digest in (whole, context):
         digest.update(sys.version.encode())
         digest.update("\0".join(_installed_packages()).encode())
     content = content_dir.absolute()
-    papers = os.path.join(content, "papers", "")
+    papers_dir = os.path.join(content, "papers", "")
     folders = [_PACKAGE_DIR, _PACKAGE_DIR.parent / "themes", content.parent / "themes", content]
     try:
         for folder in folders:
@@ -49,9 +51,11 @@ def input_keys(content_dir: Path) -> tuple[str | None, str | None]:
                 named = f"\0{path}\0".encode()
                 whole.update(named)
                 whole.update(data)
-                if folder != content or not (path.startswith(papers) or path.endswith(".bib")):
+                if folder != content or not (path.startswith(papers_dir) or path.endswith(".bib")):
                     context.update(named)
                     context.update(data)
+                elif papers is not None and path.startswith(papers_dir):
+                    papers[path] = data
     except OSError:  # an unreadable input or a symbolic link loop (SymlinkLoop)
         return None, None
     return whole.hexdigest(), context.hexdigest()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from site_builder.errors import ContentError, ManyErrors, SiteError
-from site_builder.frontmatter import read_source, read_text, split_front_matter
+from site_builder.frontmatter import decode_text, read_source, read_text, split_front_matter
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import Page, Publication, SiteConfig
 from site_builder.pool import map_in_workers
@@ -61,8 +61,9 @@ class PaperReader:
     of pool.map_in_workers."""
 
     def __init__(self, config: SiteConfig, markdown: MarkdownRenderer, bib: dict,
-                 cache: ContentCache | None = None, bib_key: str = ""):
+                 cache: ContentCache | None = None, bib_key: str = "", sources: Mapping[str, bytes] = {}):
         self.config, self.markdown, self.bib, self.cache, self.bib_key = config, markdown, bib, cache, bib_key
+        self.sources = sources  # paper files already read, by absolute path
 
     def __call__(self, item: Path | str):
         parts, read = self._source(item)
@@ -87,7 +88,8 @@ class PaperReader:
     def _source(self, item: Path | str):
         """What the item's record is made from, and how to make it."""
         if isinstance(item, Path):
-            text = read_text(item)
+            data = self.sources.get(os.path.abspath(item))
+            text = read_text(item) if data is None else decode_text(item, data)
             slug = slug_for(item)
             return (("paper", str(item), text, self.bib_key if slug in self.bib else ""),
                     lambda: self.read_paper(item, slug, text))
@@ -142,11 +144,13 @@ def _parsed_bib(bib_files: list[Path], cache: ContentCache | None) -> tuple[tupl
 def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
                       known: Mapping[Path, Publication] | None = None,
                       bib_cache: BibCache | None = None, jobs: int | Workers | None = None,
-                      cache: ContentCache | None = None) -> tuple[Publication, ...]:
+                      cache: ContentCache | None = None,
+                      sources: Mapping[str, bytes] | None = None) -> tuple[Publication, ...]:
     """Every paper, checked and in display order. `known` maps files that have not changed since
     they were last read to their records, which are reused (the preview server passes it), and
     `bib_cache` keeps what the .bib files gave while they do not change. `jobs`: worker
-    processes (None: one per CPU); `cache`: records kept between builds."""
+    processes (None: one per CPU); `cache`: records kept between builds; `sources`: the bytes of
+    paper files already read, by absolute path."""
     errors: list[SiteError] = []
     by_slug: dict[str, Publication] = {}
     bib_cache = bib_cache or BibCache()
@@ -166,7 +170,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     # Markdown files and .bib entries are read together, in worker processes for large sites.
     if cache is not None:
         cache.preload()
-    reader = PaperReader(config, markdown, bib, cache, bib_cache.key)
+    reader = PaperReader(config, markdown, bib, cache, bib_cache.key, sources or {})
     items = [*fresh, *fresh_entries]
     # The papers the cache has are taken here; only the others are worth worker processes.
     known_results = {}
