@@ -93,7 +93,7 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
     renderer = Renderer(site, make_environment(theme))
     static = static_files(theme)
     papers = update_in_place(output_dir, renderer, cache, len(static)) if cache else None
-    every_paper = papers is None
+    every_paper, written = papers is None, None
     if papers is None:
         # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
         # site is never held in memory; a template error discards the staging folder, leaving the
@@ -104,11 +104,13 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
             for path, text in renderer.pages():
                 folder.write(path, text)
                 files += 1
+            written = folder.state()
         papers = files, keys
     files, keys = papers
     if cache is not None:
         cache.save(every_paper)
     summary = {"papers": len(site.publications), "pages": len(site.pages) + 2, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
-    build_cache.record_build(output_dir, key, summary, context=context if cache else None, papers=keys)
+    build_cache.record_build(output_dir, key, summary, files=written, context=context if cache else None,
+                             papers=keys)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

@@ -114,16 +114,19 @@ def forget_build(output: Path) -> None:
         pass
 
 
-def record_build(output: Path, key: str | None, summary: dict[str, Any], **details: Any) -> None:
+def record_build(output: Path, key: str | None, summary: dict[str, Any], files: dict | None = None,
+                 **details: Any) -> None:
     """Remember the build just written (best effort: without a record the next build is full).
-    `details` are kept in the record as they are (the content cache's context and page keys)."""
+    `files`: the output's state as the writer saw it (else the folder is walked); `details` are
+    kept in the record as they are (the content cache's context and page keys)."""
     if key is None:
         return
     path = _record_path(output)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"key": key, "summary": summary, "files": _output_state(output.absolute()), **details}
+        record = {"key": key, "summary": summary,
+                  "files": files if files is not None else _output_state(output.absolute()), **details}
         temporary.write_text(json.dumps(record), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:

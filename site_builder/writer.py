@@ -48,10 +48,13 @@ class Staging:
         self.path = path
         self._root = str(path)
         self._made: set[str] = {self._root}
+        self._files: dict[str, list[int]] = {}  # what build_cache records of each file written
 
     def copy_static(self, static: dict[str, Path]) -> int:
         for relative, source in static.items():
-            shutil.copyfile(source, self._target(relative))
+            target = self._target(relative)
+            shutil.copyfile(source, target)
+            self._note(relative, os.stat(target))
         return len(static)
 
     def write(self, relative: str, content: str | bytes) -> None:
@@ -61,8 +64,23 @@ class Staging:
             view = memoryview(data)
             while view:
                 view = view[os.write(handle, view):]
+            self._note(relative, os.fstat(handle))
         finally:
             os.close(handle)
+
+    def _note(self, relative: str, stat: os.stat_result) -> None:
+        self._files[relative] = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+
+    def state(self) -> dict[str, list[int]]:
+        """Relative path -> [size, modification time, mode] of every file and folder written,
+        as build_cache records them, without walking the folder again."""
+        state = dict(self._files)
+        folders = {relative[:end + 1] for relative in self._files
+                   for end in range(len(relative)) if relative[end] == "/"}
+        for folder in folders:
+            stat = os.lstat(os.path.join(self._root, folder))
+            state[folder] = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+        return state
 
     def _target(self, relative: str) -> str:
         """The file's path in the staging folder, its folder made; never outside the folder."""
