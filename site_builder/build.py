@@ -99,7 +99,7 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
         # site is never held in memory; a template error discards the staging folder, leaving the
         # output folder as it was.
         with staged(output_dir) as folder:
-            paper_files, keys = renderer.write_papers(folder.write, theme, jobs, cache)
+            paper_files, keys = renderer.write_papers(folder.write, theme, jobs, cache, noted=folder.noted)
             files = folder.copy_static(static) + paper_files
             for path, text in renderer.pages():
                 folder.write(path, text)

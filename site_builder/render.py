@@ -103,27 +103,31 @@ class Renderer:
 
     def write_papers(self, write: Callable[[str, str], None], theme: Theme | None = None,
                      jobs: int | Workers | None = None, cache: ContentCache | None = None,
-                     on_disk: Mapping[str, str] | None = None) -> tuple[int, dict[str, str]]:
+                     on_disk: Mapping[str, str] | None = None,
+                     noted: Callable[[dict], None] | None = None) -> tuple[int, dict[str, str]]:
         """Render and write every paper's own files now, in worker processes on large sites, so
         that pages() leaves them out. The pieces the publications page and the feed reuse (the
         paper's listing entry as the default theme asks for it, its feed entry and BibTeX) are
         made alongside and kept. With a cache, a paper's pieces come from it when they are there;
         `on_disk` maps slugs to the cache keys of the papers whose files the output folder
-        already holds, which are not written again. Returns the number of the papers' files and
+        already holds, which are not written again; `noted` receives what `write` returned for
+        each file, wherever it ran. Returns the number of the papers' files and
         slug -> cache key of every paper."""
         writer = PaperWriter(self, theme, write, cache, on_disk or {})
         listed = len(self.listed)
         done = map_in_workers(writer, self.site.publications, jobs=jobs)
         del self.listed[listed:]  # pages() lists the papers in their place
-        for pub, (key, pieces, _, made) in zip(self.site.publications, done):
+        for pub, (key, pieces, _, made, notes) in zip(self.site.publications, done):
             self.fragments.add(pub, pieces)
             if made is not None:
                 cache.store(key, made)
             elif key:
                 cache.load(key)  # pieces a worker found: still in use
+            if noted is not None:
+                noted(notes)
         self._papers_written = True
-        return (sum(files for _, _, files, _ in done),
-                {pub.slug: key for pub, (key, _, _, _) in zip(self.site.publications, done) if key})
+        return (sum(files for _, _, files, _, _ in done),
+                {pub.slug: key for pub, (key, _, _, _, _) in zip(self.site.publications, done) if key})
 
     def listing_entry(self, pub: Publication, root: str, limit: int = 0) -> Markup:
         """A paper's entry in the publications list: the theme's `publication` macro, whose
@@ -192,7 +196,8 @@ class Renderer:
 class PaperWriter:
     """Makes and writes one paper's own files (pool.map_in_workers calls it for each paper);
     returns (its cache key or '', the pieces the publications page and the feed reuse, its
-    number of files, the pieces again when they were made here, for the cache, else None).
+    number of files, the pieces again when they were made here, for the cache, else None, and
+    what `write` returned for each file).
     Picklable, for spawned workers, which make the renderer again from the site and the theme."""
 
     def __init__(self, renderer: Renderer, theme: Theme | None, write: Callable[[str, str], None],
@@ -213,21 +218,20 @@ class PaperWriter:
             self._renderer = Renderer(self.site, make_environment(self.theme))
         return self._renderer
 
-    def __call__(self, pub: Publication) -> tuple[str, list, int, list | None]:
+    def __call__(self, pub: Publication) -> tuple[str, list, int, list | None, dict]:
         key = self.cache.rendered_key(pub.slug) if self.cache is not None else None
         pieces = self.cache.load(key) if key is not None else None
         if isinstance(pieces, list) and self.on_disk.get(pub.slug) == key:
-            return key, pieces, _PAPER_FILES, None  # the output folder holds its very files
+            return key, pieces, _PAPER_FILES, None, {}  # the output folder holds its very files
         files = self.cache.load(key, files=True) if isinstance(pieces, list) else None
         made = None
         if not (isinstance(files, list) and len(files) == _PAPER_FILES):
             files, pieces = self.make(pub)
             made = pieces
-        for path, text in files:
-            self.write(path, text)
+        notes = {path: self.write(path, text) for path, text in files}
         if key is not None:
             self.cache.store_files(key, files)  # in a pack of this build's (see ContentCache.save)
-        return key or "", pieces, len(files), made if key is not None else None
+        return key or "", pieces, len(files), made if key is not None else None, notes
 
     def chunk_done(self) -> None:
         """Called by the pool after each chunk, in the process that did it."""

@@ -57,19 +57,25 @@ class Staging:
             self._note(relative, os.stat(target))
         return len(static)
 
-    def write(self, relative: str, content: str | bytes) -> None:
+    def write(self, relative: str, content: str | bytes) -> list[int]:
+        """Write one file; returns what build_cache records of it (see state)."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         handle = os.open(self._target(relative), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_BINARY, 0o666)
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(handle, view):]
-            self._note(relative, os.fstat(handle))
+            return self._note(relative, os.fstat(handle))
         finally:
             os.close(handle)
 
-    def _note(self, relative: str, stat: os.stat_result) -> None:
-        self._files[relative] = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+    def _note(self, relative: str, stat: os.stat_result) -> list[int]:
+        note = self._files[relative] = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+        return note
+
+    def noted(self, notes: dict[str, list[int]]) -> None:
+        """Take what write() returned in another process (a worker's) for the files it wrote."""
+        self._files.update(notes)
 
     def state(self) -> dict[str, list[int]]:
         """Relative path -> [size, modification time, mode] of every file and folder written,
