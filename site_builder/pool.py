@@ -20,6 +20,7 @@ the chunk (the content cache writes what the chunk made, so that no process hold
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import struct
@@ -125,6 +126,10 @@ def _forked(function, items, chunks: list[range], workers: int, caught) -> list:
         queue.write(b"".join(struct.pack("<i", n) for n in range(len(chunks))))
     parent = os.getpid()
     children: list[tuple[int, int]] = []  # (pid, read end of its result pipe)
+    # The objects there are now are left out of garbage collection while the workers run: a
+    # collection in a child would write into every object and so copy every page of memory it
+    # shares with this process (seconds of kernel time at 10,000 papers).
+    gc.freeze()
     try:
         for _ in range(workers - 1):
             reader, writer = os.pipe()
@@ -152,6 +157,7 @@ def _forked(function, items, chunks: list[range], workers: int, caught) -> list:
             os.kill(pid, 9)
         raise
     finally:
+        gc.unfreeze()
         os.close(tasks_out)
         for pid, _ in children:
             os.waitpid(pid, 0)
