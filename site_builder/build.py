@@ -90,6 +90,8 @@ def build(content_dir: Path, output_dir: Path, jobs: int | Workers | None = None
 
     cache = open_cache(cache_dir, content_dir, context) if use_cache else None
     site, theme = load_site(content_dir, jobs=jobs, cache=cache, sources=sources)
+    if cache is not None and not theme.builtin_only:
+        cache.pages_show_every_paper()  # a template of the site's may list other papers anywhere
     renderer = Renderer(site, make_environment(theme))
     static = static_files(theme)
     papers = update_in_place(output_dir, renderer, cache, len(static)) if cache else None

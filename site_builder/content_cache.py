@@ -46,6 +46,7 @@ class ContentCache:
     def __init__(self, folder: Path, site: str, context: str):
         self.folder, self.site, self.context = folder, site, context
         self.record_keys: dict[str, str] = {}  # slug -> key of the record read in this build
+        self._every_paper = ""
         header = _FORMAT + context.encode() + b"\n"
         self._packs = {kind: _Packs(folder, f"{site}-{kind}-", header) for kind in ("r", "f")}
 
@@ -58,9 +59,15 @@ class ContentCache:
         return digest.hexdigest()
 
     def rendered_key(self, slug: str) -> str | None:
-        """The key of a paper's rendered pieces: its record's key in this context."""
+        """The key of a paper's rendered pieces: its record's key in this context (and every
+        paper's, after pages_show_every_paper)."""
         record = self.record_keys.get(slug)
-        return self.key("rendered", record) if record else None
+        return self.key("rendered", record, self._every_paper) if record else None
+
+    def pages_show_every_paper(self) -> None:
+        """Make each paper's rendered pieces depend on every paper's record: for templates that
+        are not site-builder's own, whose paper page may show other papers (site.publications)."""
+        self._every_paper = self.key("every paper", *sorted(self.record_keys.values()))
 
     def preload(self) -> None:
         """Read the records now (before worker processes are forked, which then share them)."""

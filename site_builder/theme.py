@@ -41,6 +41,13 @@ class Theme:
         """Highest priority first."""
         return [d / "static" for d in (self.override_dir, *self.theme_dirs)]
 
+    @property
+    def builtin_only(self) -> bool:
+        """Whether every template comes from site-builder's own themes (no override, no theme
+        folder of the site's)."""
+        return (not (self.override_dir / "templates").is_dir()
+                and all(d.resolve().is_relative_to(BUILTIN_THEMES.resolve()) for d in self.theme_dirs))
+
     def watched_dirs(self) -> list[Path]:
         return [d for d in (self.override_dir, *self.theme_dirs) if d.is_dir()]
 

@@ -89,6 +89,19 @@ def test_a_changed_theme_renders_every_paper_again(site_of_papers, tmp_path):
     assert all("<p>NEW</p>" in page.read_text() for page in (output / "papers").glob("*/index.html"))
 
 
+def test_a_theme_of_the_sites_own_may_show_every_paper_on_each_page(site_of_papers, tmp_path):
+    override = site_of_papers / "theme" / "templates" / "paper.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "theme:paper.html" %}'
+                        '{% block main %}<p>{{ site.publications|length }} papers</p>{{ super() }}{% endblock %}')
+    output, cache = tmp_path / "out", tmp_path / "cache"
+    build(site_of_papers, output, cache_dir=cache)
+    (site_of_papers / "papers" / "p03.md").unlink()
+    build(site_of_papers, output, cache_dir=cache)
+    assert all("<p>29 papers</p>" in page.read_text() for page in (output / "papers").glob("*/index.html"))
+    assert tree_digest(output) == built(site_of_papers, tmp_path / "fresh", cache, use_cache=False)[1]
+
+
 PLANTED = None  # the file the planted pickle would create
 
 
