@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _site_options(commands.add_parser("build", help="build the site into the output folder"))
 
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every save")
-    _site_options(serve)
+    _site_options(serve, cache=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
@@ -97,18 +97,19 @@ def _debug_option(command: argparse.ArgumentParser) -> None:
                          help="show the full traceback on errors")
 
 
-def _site_options(command: argparse.ArgumentParser) -> None:
+def _site_options(command: argparse.ArgumentParser, cache: bool = True) -> None:
     command.add_argument("--content", type=Path, default=Path("content"),
                          help="the content folder (default: content)")
     command.add_argument("--output", type=Path, default=Path("output"),
                          help="the output folder (default: output)")
     command.add_argument("--jobs", type=_jobs, default=None, metavar="N",
                          help="worker processes (default: one per CPU this process may use)")
-    command.add_argument("--cache", type=Path, default=None, metavar="DIR",
-                         help="keep each paper's record and pages here between builds "
-                              "(default: the user's cache folder)")
-    command.add_argument("--no-cache", action="store_true",
-                         help="read and render every paper afresh (the cache is left alone)")
+    if cache:  # (serve keeps what it rendered in memory between its rebuilds)
+        command.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                             help="keep each paper's record and pages here between builds "
+                                  "(default: the user's cache folder)")
+        command.add_argument("--no-cache", action="store_true",
+                             help="read and render every paper afresh (the cache is left alone)")
     _debug_option(command)
 
 
