@@ -11,6 +11,8 @@ from site_builder import build_cache
 
 if TYPE_CHECKING:
     from site_builder.content import BibCache
+    from site_builder.content_cache import ContentCache
+    from site_builder.pool import Workers
     from site_builder.models import Site
     from site_builder.theme import Theme
 
@@ -29,10 +31,13 @@ class BuildReport:
                 f"in {self.seconds:.2f} s")
 
 
-def load_site(content_dir: Path, bib_cache: BibCache | None = None,
-              drafts: bool = False) -> tuple[Site, Theme]:
+def load_site(content_dir: Path, bib_cache: BibCache | None = None, drafts: bool = False,
+              jobs: int | Workers | None = None, cache: ContentCache | None = None,
+              sources: dict[str, bytes] | None = None) -> tuple[Site, Theme]:
     """Read and check everything; nothing is written. `bib_cache`: see content.BibCache;
-    `drafts`: include posts marked draft (the preview server does)."""
+    `drafts`: include posts marked draft (the preview server does); `jobs`: worker processes
+    (None: one per CPU); `cache`: records kept between builds; `sources`: paper files already
+    read, by absolute path."""
     from site_builder.clock import build_day
     from site_builder.collection import check_references, load_items
     from site_builder.config import load_config
@@ -56,7 +61,8 @@ def load_site(content_dir: Path, bib_cache: BibCache | None = None,
     if not config.url:
         warnings.append(f"{config.root / 'site.yaml'}: no 'url': pages get no canonical link, the feed "
                         "uses relative links and no sitemap.xml is written; add 'url: https://...'")
-    publications = load_publications(config, markdown, warnings, bib_cache=bib_cache)
+    publications = load_publications(config, markdown, warnings, bib_cache=bib_cache, jobs=jobs, cache=cache,
+                                     sources=sources)
     home, pages = load_pages(config, markdown)
     items = load_items(config.root, markdown, warnings, drafts)
     check_references(items, publications, pages)
@@ -87,36 +93,58 @@ def render_site(site: Site, theme: Theme) -> list[tuple[str, str]]:
     return list(Renderer(site, make_environment(theme)).pages())
 
 
-def build(content_dir: Path, output_dir: Path, force: bool = False) -> BuildReport:
+def build(content_dir: Path, output_dir: Path, force: bool = False, jobs: int | Workers | None = None,
+          cache_dir: Path | None = None, use_cache: bool = True) -> BuildReport:
     """The whole pipeline; skipped when the inputs are those of the build already in output_dir.
+
     Refuses, before reading anything, an output folder it may not replace (output_guard);
-    `force` lets it delete files there that site-builder did not write."""
+    `force` lets it delete files there that site-builder did not write. `jobs`: worker
+    processes (None: one per CPU the process may use); `cache_dir`: the content cache's folder
+    (None: the user's cache folder); `use_cache=False` reads and renders every paper afresh and
+    leaves the cache alone."""
     from site_builder.output_guard import claim_output
 
     started = time.perf_counter()
     claim = claim_output(output_dir, content_dir, force)
-    key = build_cache.input_key(content_dir)
+    sources: dict[str, bytes] = {}  # the paper files' bytes, read once
+    key, context = build_cache.input_keys(content_dir, sources)
     done = build_cache.unchanged_build(output_dir, key)
     if done is not None:
         return BuildReport(papers=done["papers"], pages=done["pages"], files=done["files"],
                            seconds=time.perf_counter() - started, warnings=tuple(done["warnings"]),
                            site_url=done.get("site_url", ""))
+    from site_builder.content_cache import open_cache
     from site_builder.render import Renderer
     from site_builder.theme import make_environment
+    from site_builder.update import update_in_place
     from site_builder.writer import staged
 
-    site, theme = load_site(content_dir)
+    cache = open_cache(cache_dir, content_dir, context) if use_cache else None
+    site, theme = load_site(content_dir, jobs=jobs, cache=cache, sources=sources)
+    if cache is not None and not theme.builtin_only:
+        cache.pages_show_every_paper()  # a template of the site's may list other papers anywhere
     renderer = Renderer(site, make_environment(theme))
-    # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
-    # site is never held in memory; a template error discards the staging folder, leaving the
-    # output folder as it was.
-    with staged(claim) as folder:
-        files = folder.copy_static(copied_files(theme, content_dir)) + renderer.write_papers(folder.write)
-        for path, text in renderer.pages():
-            folder.write(path, text)
-            files += 1
+    static = copied_files(theme, content_dir)
+    papers = update_in_place(output_dir, renderer, cache, len(static)) if cache else None
+    every_paper, written = papers is None, None
+    if papers is None:
+        # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
+        # site is never held in memory; a template error discards the staging folder, leaving the
+        # output folder as it was.
+        with staged(claim) as folder:
+            paper_files, keys = renderer.write_papers(folder.write, theme, jobs, cache, noted=folder.noted)
+            files = folder.copy_static(static) + paper_files
+            for path, text in renderer.pages():
+                folder.write(path, text)
+                files += 1
+        written = folder.final_state
+        papers = files, keys
+    files, keys = papers
+    if cache is not None:
+        cache.save(every_paper)
     pages = len(renderer.listed) - len(site.publications)  # every HTML page but the papers' own
     summary = {"papers": len(site.publications), "pages": pages, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
-    build_cache.record_build(output_dir, key, summary)
+    build_cache.record_build(output_dir, key, summary, files=written, context=context if cache else None,
+                             papers=keys)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

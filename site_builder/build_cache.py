@@ -27,22 +27,41 @@ _SKIPPED_DIRS = frozenset((".git", "__pycache__"))
 
 def input_key(content_dir: Path) -> str | None:
     """A digest of everything the build reads; None when an input cannot be read."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(sys.version.encode())
-    digest.update("\0".join(_installed_packages()).encode())
-    digest.update(build_day().isoformat().encode())  # which talks are upcoming changes daily
+    return input_keys(content_dir)[0]
+
+
+def input_keys(content_dir: Path, papers: dict[str, bytes] | None = None) -> tuple[str | None, str | None]:
+    """(a digest of everything the build reads, a digest of all of it but the papers: the
+    paper files below content/papers/ and the .bib files), from one pass over the inputs;
+    (None, None) when an input cannot be read. The second is the content cache's context.
+    `papers` receives the bytes of each file below content/papers/ by absolute path, so that
+    the build does not read them again."""
+    whole, context = hashlib.blake2b(digest_size=20), hashlib.blake2b(digest_size=20)
+    for digest in (whole, context):
+        digest.update(sys.version.encode())
+        digest.update("\0".join(_installed_packages()).encode())
+        digest.update(build_day().isoformat().encode())  # which talks are upcoming changes daily
     content = content_dir.absolute()
+    papers_dir = os.path.join(content, "papers", "")
     folders = [_PACKAGE_DIR, _PACKAGE_DIR.parent / "themes", content.parent / "themes", content]
     try:
         for folder in folders:
-            digest.update(f"\0folder\0{folder}\0".encode())
+            for digest in (whole, context):
+                digest.update(f"\0folder\0{folder}\0".encode())
             for path in walk_files(folder, skip_dir=_SKIPPED_DIRS.__contains__):
                 with open(path, "rb") as handle:
-                    digest.update(f"\0{path}\0".encode())
-                    digest.update(handle.read())
+                    data = handle.read()
+                named = f"\0{path}\0".encode()
+                whole.update(named)
+                whole.update(data)
+                if folder != content or not (path.startswith(papers_dir) or path.endswith(".bib")):
+                    context.update(named)
+                    context.update(data)
+                elif papers is not None and path.startswith(papers_dir):
+                    papers[path] = data
     except OSError:  # an unreadable input or a symbolic link loop (SymlinkLoop)
-        return None
-    return digest.hexdigest()
+        return None, None
+    return whole.hexdigest(), context.hexdigest()
 
 
 def _installed_packages() -> list[str]:
@@ -79,15 +98,38 @@ def unchanged_build(output: Path, key: str | None) -> dict[str, Any] | None:
         return None
 
 
-def record_build(output: Path, key: str | None, summary: dict[str, Any]) -> None:
-    """Remember the build just written (best effort: without a record the next build is full)."""
+def untouched_build(output: Path) -> dict[str, Any] | None:
+    """The record of the build that made `output` when the folder still holds exactly the files
+    it wrote, untouched; else None."""
+    try:
+        record = json.loads(_record_path(output).read_text(encoding="utf-8"))
+        return record if _output_state(output.absolute()) == record["files"] else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget_build(output: Path) -> None:
+    """Drop the record before the output folder is changed in place (a build killed half-way
+    then leaves no record, and the next build is a full one)."""
+    try:
+        _record_path(output).unlink()
+    except OSError:
+        pass
+
+
+def record_build(output: Path, key: str | None, summary: dict[str, Any], files: dict | None = None,
+                 **details: Any) -> None:
+    """Remember the build just written (best effort: without a record the next build is full).
+    `files`: the output's state as the writer saw it (else the folder is walked); `details` are
+    kept in the record as they are (the content cache's context and page keys)."""
     if key is None:
         return
     path = _record_path(output)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"key": key, "summary": summary, "files": _output_state(output.absolute())}
+        record = {"key": key, "summary": summary,
+                  "files": files if files is not None else _output_state(output.absolute()), **details}
         temporary.write_text(json.dumps(record), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:

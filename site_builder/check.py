@@ -58,10 +58,10 @@ class LinkReport:
 
 def run_check(args: argparse.Namespace) -> int:
     from site_builder.build import build
-    from site_builder.cli import print_warnings
+    from site_builder.cli import build_options, print_warnings
 
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as folder:
-        built = build(args.content, Path(folder) / "site")
+        built = build(args.content, Path(folder) / "site", **build_options(args))
         print_warnings(built.warnings)
         report = find_broken_links(Path(folder) / "site", built.site_url, args.external)
     print_report(report)

@@ -23,6 +23,7 @@ COMMANDS = {
     "init": "site_builder.scaffold:run_init",
     "new": "site_builder.scaffold:run_new",
     "migrate": "site_builder.migrate.command:run_migrate",
+    "clean": "site_builder.cli:run_clean",
 }
 
 # One example per command, in the order a new user needs them, for the overview that
@@ -35,6 +36,7 @@ EXAMPLES = {
     "check": "site-builder check",
     "deploy": "site-builder deploy",
     "import": "site-builder import papers.bib",
+    "clean": "site-builder clean",
 }
 
 
@@ -49,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     _force_option(build)
 
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and reload the browser on every save")
-    _site_options(serve)
+    _site_options(serve, cache=False)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
@@ -97,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--force", action="store_true",
                          help="write into a non-empty folder; overwrite files migrate wrote and you edited")
     _debug_option(migrate)
+
+    clean = commands.add_parser("clean", help="remove site-builder's cache of papers and pages")
+    clean.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                       help="the cache folder (default: the user's cache folder)")
+    _debug_option(clean)
     return parser
 
 
@@ -111,12 +118,31 @@ def _force_option(command: argparse.ArgumentParser) -> None:
                               "(it lists them); never one holding .git, content/ or your home folder")
 
 
-def _site_options(command: argparse.ArgumentParser) -> None:
+def _site_options(command: argparse.ArgumentParser, cache: bool = True) -> None:
     command.add_argument("--content", type=Path, default=Path("content"),
                          help="the content folder (default: content)")
     command.add_argument("--output", type=Path, default=Path("output"),
                          help="the output folder (default: output)")
+    command.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                         help="worker processes (default: one per CPU this process may use)")
+    if cache:  # (serve keeps what it rendered in memory between its rebuilds)
+        command.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                             help="keep each paper's record and pages here between builds "
+                                  "(default: the user's cache folder)")
+        command.add_argument("--no-cache", action="store_true",
+                             help="read and render every paper afresh (the cache is left alone)")
     _debug_option(command)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1 (got '{value}')")
+    return int(value)
+
+
+def build_options(args: argparse.Namespace) -> dict:
+    """build()'s keyword arguments from the options every building command takes."""
+    return {"jobs": args.jobs, "cache_dir": args.cache, "use_cache": not args.no_cache}
 
 
 def print_warnings(warnings) -> None:
@@ -127,9 +153,21 @@ def print_warnings(warnings) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from site_builder.build import build
 
-    report = build(args.content, args.output, force=args.force)
+    report = build(args.content, args.output, force=args.force, **build_options(args))
     print_warnings(report.warnings)
     print(report.summary())
+    return 0
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    """Remove the content cache (only its entries). TODO(i13a): also empty an output folder
+    that carries site-builder's marker, once the output guard is merged."""
+    from site_builder.content_cache import default_folder, remove_cache
+
+    folder = args.cache or default_folder()
+    removed = remove_cache(folder)
+    print(f"removed the content cache ({removed} file{'s' if removed > 1 else ''}) from {folder}" if removed
+          else f"no cache in {folder}")
     return 0
 
 

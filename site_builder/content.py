@@ -8,17 +8,21 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from site_builder.errors import ContentError, ManyErrors, SiteError, nesting_limit, quoted
-from site_builder.frontmatter import read_source
+from site_builder.frontmatter import decode_text, read_source, read_text, split_front_matter
 from site_builder.markup import MarkdownRenderer
 from site_builder.models import BADGE_FIELDS, Page, Publication, SiteConfig
-from site_builder.parallel import map_on_two_cores
 from site_builder.paper_identity import identity_keys, same_paper
+from site_builder.pool import map_in_workers
 from site_builder.papers import publication_from_source
 from site_builder.safety import safe_slug
 from site_builder.tree import SymlinkLoop, links_leaving, outside_target, walk_files
+
+if TYPE_CHECKING:
+    from site_builder.content_cache import ContentCache
+    from site_builder.pool import Workers
 
 HOME_PAGE_NAMES = ("index", "about")
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,199}")
@@ -83,51 +87,116 @@ class BibCache:
 
     def __init__(self) -> None:
         self.parsed: tuple[dict, list[str]] | None = None
+        self.key = ""  # the content cache's key of the .bib files' text
         self.records: dict[str, tuple[Publication | None, list[str]]] = {}
 
 
-def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
-                      known: Mapping[Path, Publication] | None = None,
-                      bib_cache: BibCache | None = None) -> tuple[Publication, ...]:
-    """Every paper, checked and in display order. `known` maps files that have not changed since
-    they were last read to their records, which are reused (the preview server passes it), and
-    `bib_cache` keeps what the .bib files gave while they do not change."""
-    errors: list[SiteError] = []
-    by_slug: dict[str, Publication] = {}
-    bib_cache = bib_cache or BibCache()
-    bib_files = content_files(config.root, ".bib")
-    if bib_files:  # BibTeX support is imported only for sites that have a .bib file
-        from site_builder.bibtex_in import entry_publication, load_bib_papers
-    if bib_cache.parsed is None:
-        parse_warnings: list[str] = []
-        bib_cache.parsed = (load_bib_papers(bib_files, parse_warnings, config.root) if bib_files else {}), parse_warnings
-    bib, parse_warnings = bib_cache.parsed
-    warnings.extend(parse_warnings)
+class PaperReader:
+    """Reads one paper: a Markdown file (a Path) or a .bib entry no Markdown file overrides (its
+    slug), as (record or ContentError-raising, warnings, cache key). Picklable, for the workers
+    of pool.map_in_workers."""
 
-    def read_paper(path: Path) -> tuple[Publication, list[str]]:
+    def __init__(self, config: SiteConfig, markdown: MarkdownRenderer, bib: dict,
+                 cache: ContentCache | None = None, bib_key: str = "", sources: Mapping[str, bytes] = {}):
+        self.config, self.markdown, self.bib, self.cache, self.bib_key = config, markdown, bib, cache, bib_key
+        self.sources = sources  # paper files already read, by absolute path
+
+    def __call__(self, item: Path | str):
+        parts, read = self._source(item)
+        if self.cache is None:
+            return (*read(), "")
+        key = self.cache.key("record", *parts)
+        found = self.cache.load(key)
+        if not (isinstance(found, tuple) and len(found) == 2):
+            found = read()  # the caller stores what it gets
+        return (*found, key)
+
+    def cached(self, item: Path | str):
+        """What __call__ gives when the cache has it, else None (nothing is parsed)."""
+        try:
+            parts, _ = self._source(item)
+        except ContentError:
+            return None
+        key = self.cache.key("record", *parts)
+        found = self.cache.load(key)
+        return (*found, key) if isinstance(found, tuple) and len(found) == 2 else None
+
+    def _source(self, item: Path | str):
+        """What the item's record is made from, and how to make it."""
+        if isinstance(item, Path):
+            data = self.sources.get(os.path.abspath(item))
+            text = read_text(item) if data is None else decode_text(item, data)
+            slug = slug_for(item)
+            return (("paper", str(item), text, self.bib_key if slug in self.bib else ""),
+                    lambda: self.read_paper(item, slug, text))
+        return ("entry", item, self.bib_key), lambda: self.read_entry(item)
+
+    def read_paper(self, path: Path, slug: str, text: str) -> tuple[Publication, list[str]]:
         """One paper file's record and its warnings; raises ContentError."""
-        slug = slug_for(path)
-        entry, file_warnings = bib.get(slug), []
-        source = read_source(path)
-        if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
-            with nesting_limit(path):
-                pub, _ = entry_publication(entry, markdown, config.owner, file_warnings, override=source)
-        else:
-            with nesting_limit(path):
-                pub = publication_from_source(source, markdown, config.owner, file_warnings)
+        entry, file_warnings = self.bib.get(slug), []
+        source = split_front_matter(path, text)
+        with nesting_limit(path):
+            if entry is not None:  # a Markdown file overrides the .bib entry of the same slug
+                from site_builder.bibtex_in import entry_publication
+
+                pub, _ = entry_publication(entry, self.markdown, self.config.owner, file_warnings,
+                                           override=source)
+            else:
+                pub = publication_from_source(source, self.markdown, self.config.owner, file_warnings)
         if slug != path.stem:
             file_warnings.append(f"{path}: file name is not a safe URL; the paper's address uses '{slug}'")
         return _with_slug(pub, slug), file_warnings
 
-    def read_entry(slug: str) -> tuple[Publication | None, list[str]]:
+    def read_entry(self, slug: str) -> tuple[Publication | None, list[str]]:
         """The record of a .bib entry no Markdown file overrides, or None with a warning."""
-        entry, entry_warnings = bib[slug], []
+        from site_builder.bibtex_in import entry_publication
+
+        entry, entry_warnings = self.bib[slug], []
         try:
             with nesting_limit(entry.entry.path):
-                return entry_publication(entry, markdown, config.owner, entry_warnings)[0], entry_warnings
+                return entry_publication(entry, self.markdown, self.config.owner, entry_warnings)[0], entry_warnings
         except ContentError as exc:
             return None, entry_warnings + [f"{entry.entry.place}: entry {quoted(entry.entry.key)}: "
                                            f"{exc.message}; it is skipped"]
+
+
+def _parsed_bib(bib_files: list[Path], cache: ContentCache | None, content_root: Path) -> tuple[tuple[dict, list[str]], str]:
+    """The papers of the .bib files with their warnings, and the key of the files' text."""
+    if not bib_files:
+        return ({}, []), ""
+    from site_builder.bibtex_in import load_bib_papers
+
+    key = ""
+    if cache is not None:
+        key = cache.key("bib", *(f"{path}\0{read_text(path)}" for path in bib_files))
+        found = cache.load(key)
+        if isinstance(found, tuple) and len(found) == 2:
+            return found, key
+    warnings: list[str] = []
+    parsed = load_bib_papers(bib_files, warnings, content_root), warnings
+    if cache is not None:
+        cache.store(key, parsed)
+    return parsed, key
+
+
+def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: list[str],
+                      known: Mapping[Path, Publication] | None = None,
+                      bib_cache: BibCache | None = None, jobs: int | Workers | None = None,
+                      cache: ContentCache | None = None,
+                      sources: Mapping[str, bytes] | None = None) -> tuple[Publication, ...]:
+    """Every paper, checked and in display order. `known` maps files that have not changed since
+    they were last read to their records, which are reused (the preview server passes it), and
+    `bib_cache` keeps what the .bib files gave while they do not change. `jobs`: worker
+    processes (None: one per CPU); `cache`: records kept between builds; `sources`: the bytes of
+    paper files already read, by absolute path."""
+    errors: list[SiteError] = []
+    by_slug: dict[str, Publication] = {}
+    bib_cache = bib_cache or BibCache()
+    bib_files = content_files(config.root, ".bib")
+    if bib_cache.parsed is None:
+        bib_cache.parsed, bib_cache.key = _parsed_bib(bib_files, cache, config.root)
+    bib, parse_warnings = bib_cache.parsed
+    warnings.extend(parse_warnings)
 
     paths = content_files(config.root / "papers", ".md")
     reused = {path: known[path] for path in paths
@@ -136,11 +205,26 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
     bib_only = [slug for slug in bib if slug not in md_slugs]
     fresh = [path for path in paths if path not in reused]
     fresh_entries = [slug for slug in bib_only if slug not in bib_cache.records]
-    # Markdown files and .bib entries are read together, on two cores for large sites.
-    results = map_on_two_cores(lambda item: read_paper(item) if isinstance(item, Path) else read_entry(item),
-                               [*fresh, *fresh_entries], caught=ContentError)
+    # Markdown files and .bib entries are read together, in worker processes for large sites.
+    if cache is not None:
+        cache.preload()
+    reader = PaperReader(config, markdown, bib, cache, bib_cache.key, sources or {})
+    items = [*fresh, *fresh_entries]
+    # The papers the cache has are taken here; only the others are worth worker processes.
+    known_results = {}
+    if cache is not None and cache.has_records():
+        known_results = {n: found for n, item in enumerate(items) if (found := reader.cached(item))}
+    made = iter(map_in_workers(reader, [item for n, item in enumerate(items) if n not in known_results],
+                               caught=ContentError, jobs=jobs))
+    results = [known_results[n] if n in known_results else next(made) for n in range(len(items))]
     read = dict(zip(fresh, results))
-    bib_cache.records.update(zip(fresh_entries, results[len(fresh):]))
+    keys = {}
+    for result in results:
+        if cache is not None and not isinstance(result, ContentError):
+            cache.store(result[2], result[:2])
+    for slug, result in zip(fresh_entries, results[len(fresh):]):
+        bib_cache.records[slug] = result[:2]
+        keys[slug] = result[2]
     for path in paths:
         if path in reused:
             pub = reused[path]
@@ -148,7 +232,7 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
             errors.append(read[path])
             continue
         else:
-            pub, file_warnings = read[path]
+            pub, file_warnings, keys[slug_for(path)] = read[path]
             warnings.extend(file_warnings)
         if pub.slug in by_slug:
             errors.append(ContentError(path, f"duplicate slug '{pub.slug}': {by_slug[pub.slug].source} "
@@ -170,6 +254,8 @@ def load_publications(config: SiteConfig, markdown: MarkdownRenderer, warnings: 
             by_slug[slug] = pub
     if errors:
         raise errors[0] if len(errors) == 1 else ManyErrors(errors)
+    if cache is not None:
+        cache.record_keys = {slug: key for slug, key in keys.items() if key}
     publications = tuple(sorted(by_slug.values(), key=display_order))
     warnings.extend(_badges_not_shown(publications, config.badges))
     return publications

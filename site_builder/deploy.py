@@ -78,9 +78,9 @@ def _build_and_check(args: argparse.Namespace, site_url: str) -> None:
     """Build into the output folder, then check every link there; broken links stop the deploy."""
     from site_builder.build import build
     from site_builder.check import find_broken_links, print_report
-    from site_builder.cli import print_warnings
+    from site_builder.cli import build_options, print_warnings
 
-    built = build(args.content, args.output, force=args.force)
+    built = build(args.content, args.output, force=args.force, **build_options(args))
     print_warnings(built.warnings)
     print(built.summary())
     links = find_broken_links(args.output, site_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import reprlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,13 @@ def did_you_mean(word: str, names) -> str | None:
     Case, '_' and '-' do not count (feedLimit -> feed_limit); beyond that, at most one letter in
     five of the longer word may be left over on either side (venu -> venue, titel -> title), so
     that a merely similar word is not offered (publishDate is not publisher, codeurl not order).
+    Remembered: a thousand papers often share the same unknown keys.
     """
+    return _closest_name(word, tuple(names))
+
+
+@functools.lru_cache(maxsize=1024)  # the same unknown key in a thousand papers
+def _closest_name(word: str, names: tuple[str, ...]) -> str | None:
     def plain(name: str) -> str:
         return name.lower().replace("_", "").replace("-", "")
 

@@ -94,6 +94,11 @@ def read_text(path: Path) -> str:
         raise ContentError(path, "cannot read the file (permission denied); check its permissions")
     except OSError as exc:
         raise ContentError(path, f"cannot read the file ({exc.strerror or exc})")
+    return decode_text(path, data)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """A file's bytes as UTF-8 text (a byte-order mark is accepted and dropped)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

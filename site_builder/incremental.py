@@ -63,11 +63,12 @@ class LiveSite:
     """One site's last good build, updated in place by `rebuild`."""
 
     def __init__(self, content_dir: Path, output_dir: Path, force: bool = False,
-                 claim: OutputClaim | None = None):
+                 claim: OutputClaim | None = None, jobs: int | None = None):
         self.content = content_dir  # as given, so that errors name files as `build` does
         self.output = output_dir
         self.force = force  # replace an output folder holding files site-builder did not write
         self._claim = claim  # for the first full build, when the caller has claimed the output
+        self.jobs = jobs  # worker processes for a full rebuild (none while the server has threads)
         self.site: Site | None = None
         self.theme: Theme | None = None
         self._env = None
@@ -126,7 +127,7 @@ class LiveSite:
         claim = self._claim or claim_output(self.output, self.content, self.force)
         self._claim = None  # a later full build claims the folder again, as it is then
         self._bib = BibCache()
-        site, theme = load_site(self.content, self._bib, drafts=True)
+        site, theme = load_site(self.content, self._bib, drafts=True, jobs=self.jobs)
         env = make_environment(theme)
         renderer = Renderer(site, env)
         pages = list(renderer.pages())

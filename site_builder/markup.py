@@ -10,23 +10,23 @@ from __future__ import annotations
 import html
 import re
 
-import markdown
-from markdown.inlinepatterns import InlineProcessor
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
-
 from site_builder.safety import is_safe_url
 
 
-class _DropUnsafeLinks(Treeprocessor):
-    """Remove href/src values whose scheme is not http, https, mailto or relative."""
+def _drop_unsafe_links(md):
+    """A tree processor that removes href/src values whose scheme is not http, https, mailto or
+    relative (its class made when Python-Markdown is imported)."""
+    from markdown.treeprocessors import Treeprocessor
 
-    def run(self, root):
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None and not is_safe_url(value):
-                    del element.attrib[attribute]
+    class DropUnsafeLinks(Treeprocessor):
+        def run(self, root):
+            for element in root.iter():
+                for attribute in ("href", "src"):
+                    value = element.get(attribute)
+                    if value is not None and not is_safe_url(value):
+                        del element.attrib[attribute]
+
+    return DropUnsafeLinks(md)
 
 
 # Math as Pandoc reads it: `$` opens before a non-space and closes after one, not before a digit,
@@ -35,20 +35,24 @@ _MATH = re.compile(r"(?<!\\)(?:\$\$(?P<dollars>.+?)\$\$|\\\[(?P<bracket>.+?)\\\]
                    r"|\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d))", re.DOTALL)
 
 
-class _Math(InlineProcessor):
-    """A formula as MathML, stashed so that no later pattern (emphasis, escapes) sees inside it.
-    Runs after code spans, so `$HOME` in backticks stays code. A formula the converter cannot
-    render faithfully is shown as its TeX source."""
+def _math(md):
+    """An inline processor that turns a formula into MathML, stashed so that no later pattern
+    (emphasis, escapes) sees inside it. Runs after code spans, so `$HOME` in backticks stays
+    code. A formula the converter cannot render faithfully is shown as its TeX source."""
+    from markdown.inlinepatterns import InlineProcessor
 
-    def handleMatch(self, m, data):
-        from site_builder.mathml import safe_mathml  # the titles' converter and sanitiser
+    from site_builder.mathml import safe_mathml  # the titles' converter and sanitiser
 
-        tex = m.group("dollars") or m.group("bracket") or m.group("paren") or m.group("inline")
-        display = "inline" if m.group("paren") or m.group("inline") else "block"
-        markup = safe_mathml(tex.strip(), display)
-        if markup is None:
-            markup = f'<code class="tex">{html.escape(m.group(0), quote=False)}</code>'
-        return self.md.htmlStash.store(markup), m.start(0), m.end(0)
+    class Math(InlineProcessor):
+        def handleMatch(self, m, data):
+            tex = m.group("dollars") or m.group("bracket") or m.group("paren") or m.group("inline")
+            display = "inline" if m.group("paren") or m.group("inline") else "block"
+            markup = safe_mathml(tex.strip(), display)
+            if markup is None:
+                markup = f'<code class="tex">{html.escape(m.group(0), quote=False)}</code>'
+            return self.md.htmlStash.store(markup), m.start(0), m.end(0)
+
+    return Math(_MATH.pattern, md)
 
 
 # Hugo's way to ask for line numbers, ```python {linenos=true}, in the form fenced_code reads.
@@ -56,13 +60,19 @@ _HUGO_FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*\.?(?P<lang>[\w#.+-]+)[ ]*
 _LINENOS = re.compile(r"\blinenos=[\"']?(?:true|table|inline)[\"']?")
 
 
-class _HugoFences(Preprocessor):
-    def run(self, lines):
-        text = "\n".join(lines)
-        if "linenos" not in text:
-            return lines
-        return _HUGO_FENCE.sub(lambda m: f"{m['fence']} {{.{m['lang']} "
-                               f"{_LINENOS.sub('linenos=inline', m['attrs']).strip()}}}", text).split("\n")
+def _hugo_fences(md):
+    """A preprocessor that rewrites Hugo's fence options into the form fenced_code reads."""
+    from markdown.preprocessors import Preprocessor
+
+    class HugoFences(Preprocessor):
+        def run(self, lines):
+            text = "\n".join(lines)
+            if "linenos" not in text:
+                return lines
+            return _HUGO_FENCE.sub(lambda m: f"{m['fence']} {{.{m['lang']} "
+                                   f"{_LINENOS.sub('linenos=inline', m['attrs']).strip()}}}", text).split("\n")
+
+    return HugoFences(md)
 
 
 def _extensions() -> list:
@@ -84,22 +94,61 @@ def _extensions() -> list:
 
 
 class MarkdownRenderer:
-    """One configured Python-Markdown instance, reset between documents."""
+    """One configured Python-Markdown instance, reset between documents. It is made (and
+    Python-Markdown imported) on first use: a build whose papers all come from the content
+    cache needs none. Pickled without it, for worker processes."""
 
     def __init__(self, allow_html: bool = False):
-        self._md = markdown.Markdown(extensions=_extensions(), output_format="html")
-        if not allow_html:
-            self._md.preprocessors.deregister("html_block")
-            self._md.inlinePatterns.deregister("html")
-            self._md.inlinePatterns.deregister("entity")
-        self._md.treeprocessors.register(_DropUnsafeLinks(self._md), "drop_unsafe_links", 0)
-        self._md.ESCAPED_CHARS.append("$")  # \$ is a dollar sign, never math
-        self._md.preprocessors.register(_HugoFences(self._md), "hugo_fences", 26)  # before fenced code
-        self._md.inlinePatterns.register(_Math(_MATH.pattern, self._md), "math", 185)  # after `code`
+        self.allow_html = allow_html
+        self._converter = None
+
+    def __getstate__(self) -> dict:
+        return {"allow_html": self.allow_html, "_converter": None}
+
+    def _md(self):
+        if self._converter is None:
+            import markdown
+
+            md = markdown.Markdown(extensions=_extensions(), output_format="html")
+            if not self.allow_html:
+                md.preprocessors.deregister("html_block")
+                md.inlinePatterns.deregister("html")
+                md.inlinePatterns.deregister("entity")
+            md.treeprocessors.register(_drop_unsafe_links(md), "drop_unsafe_links", 0)
+            md.ESCAPED_CHARS.append("$")  # \$ is a dollar sign, never math
+            md.preprocessors.register(_hugo_fences(md), "hugo_fences", 26)  # before fenced code
+            md.inlinePatterns.register(_math(md), "math", 185)  # after `code`
+            self._converter = md
+        return self._converter
 
     def to_html(self, text: str) -> str:
-        self._md.reset()
-        return self._md.convert(text)
+        plain = plain_paragraphs(text)
+        if plain is not None:
+            return plain
+        md = self._md()
+        md.reset()
+        return md.convert(text)
+
+
+# Text with nothing Python-Markdown would read as syntax: no character that can start or end
+# markup anywhere (emphasis, code, links, HTML, entities, tables, abbreviations, attribute lists,
+# escapes, math), no tab, carriage return or other line-breaking or control character.
+_PLAIN_TEXT = re.compile(r"[^\\`*_{}\[\]<>#+|~&=$\t\r\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]*")
+# A line of plain text starts with a letter (not a space, a digit of '1. ', '-', ':', '>' ...)
+# and ends without a space (two make a line break).
+_PLAIN_LINE = re.compile(r"[^\W\d_][^\n]*(?<! )")
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """Python-Markdown's HTML for text that is only paragraphs of plain words (what most
+    abstracts are), made without it; None for anything else. tests/test_markup_fast_path.py
+    checks it against Python-Markdown over every abstract of the corpus and generated text."""
+    if not _PLAIN_TEXT.fullmatch(text):
+        return None
+    paragraphs = [block.split("\n") for block in re.split(r"\n\n+", text.strip("\n"))]
+    if not all(_PLAIN_LINE.fullmatch(line) for lines in paragraphs for line in lines):
+        return None
+    return "\n".join(f"<p>{chr(10).join(lines)}</p>" for lines in paragraphs)
 
 
 _TAGS = re.compile(r"<[^>]+>")

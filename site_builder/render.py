@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 import jinja2
@@ -18,7 +18,12 @@ from site_builder.errors import ThemeError
 from site_builder.fragments import Fragments
 from site_builder.markup import first_sentence, html_to_text
 from site_builder.models import LINK_ORDER, NavItem, Publication, Site
-from site_builder.parallel import map_on_two_cores
+from site_builder.pool import map_in_workers
+
+if TYPE_CHECKING:
+    from site_builder.content_cache import ContentCache
+    from site_builder.pool import Workers
+    from site_builder.theme import Theme
 
 
 def relative_root(output_path: str) -> str:
@@ -130,31 +135,33 @@ class Renderer:
         yield f"papers/{pub.slug}/index.html", self.paper(pub, bibtex)
         yield f"papers/{pub.slug}/cite.bib", bibtex
 
-    def write_papers(self, write: Callable[[str, str], None]) -> int:
-        """Render and write every paper's own files now, half of them in a forked child on large
-        sites, so that pages() leaves them out. The pieces the publications page and the feed
-        reuse (the paper's listing entry as the default theme asks for it, its feed entry and
-        BibTeX) are made alongside and kept. Returns the number of files written."""
-        listing_root = relative_root("publications/index.html")
-        in_feed = {id(pub) for pub in self.site.publications[:self.site.config.feed_count]}
-
-        def one_paper(pub: Publication) -> tuple[int, list]:
-            files = 0
-            for path, text in self.paper_files(pub):
-                write(path, text)
-                files += 1
-            self.listing_entry(pub, listing_root, limit=self.site.config.author_limit)
-            if id(pub) in in_feed:
-                self.feed_entry(pub)
-            return files, self.fragments.pieces_of(pub)
-
+    def write_papers(self, write: Callable[[str, str], None], theme: Theme | None = None,
+                     jobs: int | Workers | None = None, cache: ContentCache | None = None,
+                     on_disk: Mapping[str, str] | None = None,
+                     noted: Callable[[dict], None] | None = None) -> tuple[int, dict[str, str]]:
+        """Render and write every paper's own files now, in worker processes on large sites, so
+        that pages() leaves them out. The pieces the publications page and the feed reuse (the
+        paper's listing entry as the default theme asks for it, its feed entry and BibTeX) are
+        made alongside and kept. With a cache, a paper's pieces come from it when they are there;
+        `on_disk` maps slugs to the cache keys of the papers whose files the output folder
+        already holds, which are not written again; `noted` receives what `write` returned for
+        each file, wherever it ran. Returns the number of the papers' files and
+        slug -> cache key of every paper."""
+        writer = PaperWriter(self, theme, write, cache, on_disk or {})
         listed = len(self.listed)
-        done = map_on_two_cores(one_paper, self.site.publications)
+        done = map_in_workers(writer, self.site.publications, jobs=jobs)
         del self.listed[listed:]  # pages() lists the papers in their place
-        for pub, (_, pieces) in zip(self.site.publications, done):
+        for pub, (key, pieces, _, made, notes) in zip(self.site.publications, done):
             self.fragments.add(pub, pieces)
+            if made is not None:
+                cache.store(key, made)
+            elif key:
+                cache.load(key)  # pieces a worker found: still in use
+            if noted is not None:
+                noted(notes)
         self._papers_written = True
-        return sum(files for files, _ in done)
+        return (sum(files for _, _, files, _, _ in done),
+                {pub.slug: key for pub, (key, _, _, _, _) in zip(self.site.publications, done) if key})
 
     def listing_entry(self, pub: Publication, root: str, limit: int = 0, heading: str = "h3") -> Markup:
         """A paper's entry in the publications list: the theme's `publication` macro, whose
@@ -222,6 +229,62 @@ class Renderer:
             raise ThemeError(_render_failure(exc, output_path)) from exc  # --debug shows exc
 
 
+class PaperWriter:
+    """Makes and writes one paper's own files (pool.map_in_workers calls it for each paper);
+    returns (its cache key or '', the pieces the publications page and the feed reuse, its
+    number of files, the pieces again when they were made here, for the cache, else None, and
+    what `write` returned for each file).
+    Picklable, for spawned workers, which make the renderer again from the site and the theme."""
+
+    def __init__(self, renderer: Renderer, theme: Theme | None, write: Callable[[str, str], None],
+                 cache: ContentCache | None, on_disk: Mapping[str, str]):
+        self.site, self.theme, self.write, self.cache, self.on_disk = renderer.site, theme, write, cache, on_disk
+        self._renderer: Renderer | None = renderer
+        self.in_feed = {pub.slug for pub in self.site.publications[:self.site.config.feed_count]}
+        self.limit = self.site.config.author_limit
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_renderer": None}
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            from site_builder.theme import make_environment
+
+            self._renderer = Renderer(self.site, make_environment(self.theme))
+        return self._renderer
+
+    def __call__(self, pub: Publication) -> tuple[str, list, int, list | None, dict]:
+        key = self.cache.rendered_key(pub.slug) if self.cache is not None else None
+        pieces = self.cache.load(key) if key is not None else None
+        if isinstance(pieces, list) and self.on_disk.get(pub.slug) == key:
+            return key, pieces, _PAPER_FILES, None, {}  # the output folder holds its very files
+        files = self.cache.load(key, files=True) if isinstance(pieces, list) else None
+        made = None
+        if not (isinstance(files, list) and len(files) == _PAPER_FILES):
+            files, pieces = self.make(pub)
+            made = pieces
+        notes = {path: self.write(path, text) for path, text in files}
+        if key is not None:
+            self.cache.store_files(key, files)  # in a pack of this build's (see ContentCache.save)
+        return key or "", pieces, len(files), made if key is not None else None, notes
+
+    def chunk_done(self) -> None:
+        """Called by the pool after each chunk, in the process that did it."""
+        if self.cache is not None:
+            self.cache.flush_files()
+
+    def make(self, pub: Publication) -> tuple[list[tuple[str, str]], list]:
+        renderer = self.renderer
+        files = list(renderer.paper_files(pub))
+        renderer.listing_entry(pub, _LISTING_ROOT, limit=self.limit)
+        if pub.slug in self.in_feed:
+            renderer.feed_entry(pub)
+        return files, renderer.fragments.pieces_of(pub)
+
+
+_LISTING_ROOT = relative_root("publications/index.html")
+_PAPER_FILES = 2  # Renderer.paper_files: the page and cite.bib
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _HIGHLIGHTED = 'codehilite"><pre>'  # what markup.py's Pygments blocks start with
 

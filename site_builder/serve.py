@@ -60,7 +60,7 @@ PORT_TRIES = 10
 def run_serve(args: argparse.Namespace) -> int:
     require_site(args.content)
     claim = claim_output(args.output, args.content, args.force)  # refuse at once, not in the browser
-    live = LiveSite(args.content, args.output, force=args.force, claim=claim)
+    live = LiveSite(args.content, args.output, force=args.force, claim=claim, jobs=args.jobs)
     status = PreviewStatus()
     rebuilder = Rebuilder(live, status, debug=args.debug)
     rebuilder.rebuild_now(())

@@ -9,6 +9,8 @@ An override can extend the template it replaces: {% extends "theme:base.html" %}
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,13 @@ class Theme:
     def static_dirs(self) -> list[Path]:
         """Highest priority first."""
         return [d / "static" for d in (self.override_dir, *self.theme_dirs)]
+
+    @property
+    def builtin_only(self) -> bool:
+        """Whether every template comes from site-builder's own themes (no override, no theme
+        folder of the site's)."""
+        return (not (self.override_dir / "templates").is_dir()
+                and all(d.resolve().is_relative_to(BUILTIN_THEMES.resolve()) for d in self.theme_dirs))
 
     def watched_dirs(self) -> list[Path]:
         return [d for d in (self.override_dir, *self.theme_dirs) if d.is_dir()]
@@ -81,13 +90,43 @@ def make_environment(theme: Theme) -> jinja2.Environment:
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept between runs; Jinja checks each against its template's source.
-    A cache that cannot be written only costs time."""
+    The built-in themes' templates are kept beside them, as Python keeps its .pyc files (part of
+    the installation: emptying the user's cache does not make a build compile them again); a
+    site's own templates in the user's cache. A cache that cannot be written only costs time."""
+
+    def get_bucket(self, environment, name, filename, source):
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename),
+                                       self.get_source_checksum(source))
+        bucket.builtin = bool(filename) and filename.startswith(str(BUILTIN_THEMES) + os.sep)
+        self.load_bytecode(bucket)
+        return bucket
+
+    def _get_cache_filename(self, bucket: jinja2.bccache.Bucket) -> str:
+        folder = _builtin_cache_folder() if getattr(bucket, "builtin", False) else None
+        return os.path.join(folder or self.directory, self.pattern % (bucket.key,))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            pass
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
         except OSError:
             pass
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_cache_folder() -> str | None:
+    """site_builder/__pycache__/templates/ when it can be written, else None."""
+    folder = _PACKAGE_DIR / "__pycache__" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder) if os.access(folder, os.W_OK) else None
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:

@@ -5,8 +5,6 @@ it wrote. A file system that refuses a write (full, read-only, no permission) is
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -23,10 +21,12 @@ _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories atomically where the OS can (Linux); False where it cannot."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    import ctypes  # here, not at the top: a first build does not need it
+
+    try:  # this process's own symbols hold the C library's (ctypes.util.find_library runs ldconfig)
+        libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no renameat2 (macOS), no CDLL(None) (Windows)
         return False
     at_fdcwd = -100
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
@@ -44,27 +44,79 @@ def write_site(claim: OutputClaim, pages: Iterable[tuple[str, str | bytes]], sta
 
 
 class Staging:
-    """The folder a new build is written into, beside the output folder."""
+    """The folder a new build is written into, beside the output folder. It is new and only
+    this build writes into it, so a file is created without looking first, and a folder is
+    made once (thousands of pages: each saved system call counts)."""
 
     def __init__(self, path: Path, output: Path):
         self.path = path
         self.output = output
-        self._made: set[Path] = set()
+        self.final_state: dict[str, list[int]] = {}  # see staged()
+        self._root = str(path)
+        self._made: set[str] = {self._root}
+        self._files: dict[str, list[int]] = {}  # what build_cache records of each file written
 
     def copy_static(self, static: dict[str, Path]) -> int:
-        for relative, source in static.items():
-            target = _inside(self.path, relative)
-            with _write_errors(self.output):
-                _make_parent(target, self._made)
+        with _write_errors(self.output):
+            for relative, source in static.items():
+                target = self._target(relative)
                 shutil.copyfile(source, target)
+                self._note(relative, os.stat(target))
         return len(static)
 
-    def write(self, relative: str, content: str | bytes) -> None:
-        target = _inside(self.path, relative)
+    def write(self, relative: str, content: str | bytes) -> list[int]:
+        """Write one file; returns what build_cache records of it (see state)."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
         with _write_errors(self.output):
-            _make_parent(target, self._made)
-            with open(target, "wb") as handle:
-                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+            handle = os.open(self._target(relative), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_BINARY, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(handle, view):]
+                return self._note(relative, os.fstat(handle))
+            finally:
+                os.close(handle)
+
+    def _note(self, relative: str, stat: os.stat_result) -> list[int]:
+        note = self._files[relative] = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+        return note
+
+    def noted(self, notes: dict[str, list[int]]) -> None:
+        """Take what write() returned in another process (a worker's) for the files it wrote."""
+        self._files.update(notes)
+
+    def state(self) -> dict[str, list[int]]:
+        """Relative path -> [size, modification time, mode] of every file and folder written,
+        as build_cache records them, without walking the folder again."""
+        state = dict(self._files)
+        folders = {relative[:end + 1] for relative in self._files
+                   for end in range(len(relative)) if relative[end] == "/"}
+        for folder in folders:
+            stat = os.lstat(os.path.join(self._root, folder))
+            state[folder] = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+        return state
+
+    def _target(self, relative: str) -> str:
+        """The file's path in the staging folder, its folder made; never outside the folder."""
+        parts = relative.split("/")
+        if relative.startswith(("/", "\\")) or "" in parts or "." in parts or ".." in parts or "\\" in relative:
+            _inside(self.path, relative)  # refuses what leaves the folder
+            target = os.path.normpath(os.path.join(self._root, relative))
+        else:
+            target = os.path.join(self._root, *parts)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            try:
+                os.mkdir(parent)  # its own parent is usually made already (papers/ for papers/x/)
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
+            except FileExistsError:
+                pass
+            self._made.add(parent)
+        return target
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 @contextmanager
@@ -80,9 +132,10 @@ def staged(claim: OutputClaim) -> Iterator[Staging]:
     try:
         folder = Staging(staging, output)
         yield folder
-        written = set(files_below(staging))  # read back: a forked child may have written some
+        written = set(files_below(staging))  # read back: a worker process may have written some
         folder.write(MARKER, marker_text(written))
         claim.confirm(written)
+        folder.final_state = folder.state()  # for the build record, before the folder moves
         with _write_errors(output):
             _swap_in(staging, output)
     except BaseException:

@@ -68,6 +68,18 @@ def paper_file(title="A Paper", year=2024, authors=("Ada Lovelace", "Charles Bab
     return "\n".join(line for line in lines if line) + "\n" + body + "\n"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Builds in the tests keep their caches (build records, templates, the content cache of
+    every site a test makes) in a temporary folder, not in the user's."""
+    if "XDG_CACHE_HOME" not in os.environ:
+        os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+        yield
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        yield
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """Write a site from {relative path: text}; returns the content folder."""

@@ -1,4 +1,4 @@
-"""Sites of a few hundred papers are read and rendered on two cores; what a user sees stays as
+"""Sites of a few hundred papers are read and rendered in worker processes; what a user sees stays as
 with one: the same files byte for byte, the same warnings in file order, the same one-line error
 for a broken file or template, and the previous site kept when the build fails."""
 
@@ -11,7 +11,7 @@ import time
 
 from conftest import REPO, paper_file, run_cli, tree_digest
 
-from site_builder.parallel import MINIMUM_ITEMS
+from site_builder.pool import MINIMUM_ITEMS
 
 
 def write_papers(content, count):
@@ -123,7 +123,7 @@ def test_a_template_error_in_the_second_half_fails_cleanly(make_site, tmp_path):
     before = tree_digest(output)
     template = content / "theme" / "templates" / "paper.html"
     template.parent.mkdir(parents=True)
-    # Only the last paper's page fails: it is rendered by the forked child.
+    # Only the last paper's page fails: it is rendered by a worker process.
     template.write_text('{% extends "theme:paper.html" %}\n{% block main %}\n'
                         '{% if pub.slug == "p0299" %}{{ no_such_name }}{% endif %}{{ super() }}\n{% endblock %}\n')
     failed = run_cli("build", "--content", str(content), "--output", str(output))
@@ -135,20 +135,18 @@ def test_a_template_error_in_the_second_half_fails_cleanly(make_site, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]  # no staging folder left
 
 
-# A parent that forks a child (the second half of the items), which records its pid and waits.
+# A parent that forks a worker, which records its pid and waits; the parent waits too.
 PARENT_OF_A_SLOW_CHILD = """
 import os, sys, time
-from site_builder.parallel import MINIMUM_ITEMS, map_on_two_cores
-folder = sys.argv[1]
+from site_builder.pool import MINIMUM_ITEMS, map_in_workers
+folder, parent = sys.argv[1], os.getpid()
 def work(item):
-    if item == MINIMUM_ITEMS - 1:  # the last item: the child's
+    if os.getpid() != parent:
         with open(os.path.join(folder, f"child-{os.getpid()}"), "w"):
             pass
-        time.sleep(60)
-    if item == 0:  # the first: the parent's
-        time.sleep(60)
+    time.sleep(60)
     return item
-map_on_two_cores(work, range(MINIMUM_ITEMS))
+map_in_workers(work, range(MINIMUM_ITEMS), jobs=2)
 """
 
 

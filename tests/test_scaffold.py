@@ -115,6 +115,19 @@ def test_workflow_builds_and_publishes_with_the_official_pages_actions(tmp_path)
     assert deploy["environment"]["name"] == "github-pages"
 
 
+def test_workflow_keeps_the_content_cache_between_runs(tmp_path):
+    site = init_site(tmp_path)
+    workflow = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    folder = cache["with"]["path"]
+    # a new key each run (a cache entry cannot be overwritten), restored from the latest one
+    assert "github.sha" in cache["with"]["key"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    building = [s["run"] for s in steps[steps.index(cache):] if "site-builder" in s.get("run", "")]
+    assert building == [f"site-builder check --cache {folder}", f"site-builder build --cache {folder}"]
+    assert f"{folder}/" in (site / ".gitignore").read_text().splitlines()
+
+
 def test_workflow_is_valid_for_github(tmp_path):
     """Checked against the GitHub workflow schema that check-jsonschema ships (no network)."""
     workflow = init_site(tmp_path) / ".github/workflows/pages.yml"
