@@ -116,7 +116,6 @@ def build(content_dir: Path, output_dir: Path, force: bool = False, jobs: int | 
     from site_builder.content_cache import open_cache
     from site_builder.render import Renderer
     from site_builder.theme import make_environment
-    from site_builder.update import update_in_place
     from site_builder.writer import staged
 
     cache = open_cache(cache_dir, content_dir, context) if use_cache else None
@@ -125,23 +124,19 @@ def build(content_dir: Path, output_dir: Path, force: bool = False, jobs: int | 
         cache.pages_show_every_paper()  # a template of the site's may list other papers anywhere
     renderer = Renderer(site, make_environment(theme))
     static = copied_files(theme, content_dir)
-    papers = update_in_place(output_dir, renderer, cache, len(static)) if cache else None
-    every_paper, written = papers is None, None
-    if papers is None:
-        # Each page goes into the writer's staging folder as soon as it is rendered, so the whole
-        # site is never held in memory; a template error discards the staging folder, leaving the
-        # output folder as it was.
-        with staged(claim) as folder:
-            paper_files, keys = renderer.write_papers(folder.write, theme, jobs, cache, noted=folder.noted)
-            files = folder.copy_static(static) + paper_files
-            for path, text in renderer.pages():
-                folder.write(path, text)
-                files += 1
-        written = folder.final_state
-        papers = files, keys
-    files, keys = papers
+    # Each page goes into the writer's staging folder as soon as it is rendered (or taken from the
+    # content cache), so the whole site is never held in memory; a template error discards the
+    # staging folder, leaving the output folder as it was, and a killed build leaves the old site
+    # or the new one, never a mix (so even a one-paper edit writes a whole new folder).
+    with staged(claim) as folder:
+        paper_files, keys = renderer.write_papers(folder.write, theme, jobs, cache, noted=folder.noted)
+        files = folder.copy_static(static) + paper_files
+        for path, text in renderer.pages():
+            folder.write(path, text)
+            files += 1
+    written = folder.final_state
     if cache is not None:
-        cache.save(every_paper)
+        cache.save(True)
     pages = len(renderer.listed) - len(site.publications)  # every HTML page but the papers' own
     summary = {"papers": len(site.publications), "pages": pages, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}

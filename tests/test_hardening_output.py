@@ -264,9 +264,7 @@ def test_a_parent_folder_that_refuses_writes_is_one_line_and_the_old_site_stays(
     if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(parent)]).returncode != 0:
         pytest.skip("cannot make a folder immutable here (chattr +i)")
     try:
-        # --no-cache: a full build into a new folder beside the output (with the cache, one new
-        # paper is written into the output folder in place, which the locked parent allows)
-        result = build(content, output, "--no-cache")
+        result = build(content, output)
     finally:
         subprocess.run(["chattr", "-i", str(parent)], check=True)
     assert_write_refused(result, output, before, "is the folder or its parent immutable?")
