@@ -9,6 +9,7 @@ import os
 
 import pytest
 from conftest import paper_file, run_cli, tree_digest
+from test_parallel_load import write_papers
 
 from site_builder import build_cache
 from site_builder.build import build
@@ -34,14 +35,6 @@ def test_results_come_back_in_order_whatever_worker_did_them(method):
     done = map_in_workers(int, texts, caught=ValueError, jobs=Workers(2, method))
     assert [type(d) for d in done] == [int if t != "x" else ValueError for t in texts]
     assert str(done[0]) == "invalid literal for int() with base 10: 'x'"
-
-
-def write_papers(content, count):
-    papers = content / "papers"
-    papers.mkdir()
-    for number in range(count):
-        (papers / f"p{number:04d}.md").write_text(paper_file(f"Paper {number}", body=f"Abstract *{number}*."))
-    return papers
 
 
 @pytest.fixture
