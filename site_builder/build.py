@@ -27,8 +27,12 @@ class BuildReport:
     site_url: str = ""  # site.yaml's url, for the commands that check the built site
 
     def summary(self) -> str:
-        return (f"built {self.papers} papers, {self.pages} pages ({self.files} files) "
-                f"in {self.seconds:.2f} s")
+        return (f"built {_count(self.papers, 'paper')}, {_count(self.pages, 'page')} "
+                f"({_count(self.files, 'file')}) in {self.seconds:.2f} s")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def load_site(content_dir: Path, bib_cache: BibCache | None = None, drafts: bool = False,

@@ -36,6 +36,7 @@ EXAMPLES = {
     "check": "site-builder check",
     "deploy": "site-builder deploy",
     "import": "site-builder import papers.bib",
+    "migrate": "site-builder migrate ../old-site --into mysite",
     "clean": "site-builder clean",
 }
 

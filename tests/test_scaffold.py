@@ -40,6 +40,7 @@ def test_init_writes_a_site_that_builds_and_passes_check(tmp_path):
     build = run_cli("build", cwd=site)
     assert build.returncode == 0, build.stderr
     assert build.stderr == "", "the skeleton builds without warnings"
+    assert build.stdout.startswith("built 1 paper, "), build.stdout  # not "1 papers"
     assert "An Example Paper" in (site / "output" / "papers" / "example-paper" / "index.html").read_text()
     for page in ("blog/hello-world", "talks/example-talk", "projects/example-project"):
         assert (site / "output" / page / "index.html").is_file(), page
