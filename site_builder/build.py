@@ -133,17 +133,16 @@ def build(content_dir: Path, output_dir: Path, force: bool = False, jobs: int | 
     # staging folder, leaving the output folder as it was, and a killed build leaves the old site
     # or the new one, never a mix (so even a one-paper edit writes a whole new folder).
     with staged(claim) as folder:
-        paper_files, keys = renderer.write_papers(folder.write, theme, jobs, cache, noted=folder.noted)
+        paper_files = renderer.write_papers(folder.write, theme, jobs, cache, noted=folder.noted)
         files = folder.copy_static(static) + paper_files
         for path, text in renderer.pages():
             folder.write(path, text)
             files += 1
     written = folder.final_state
     if cache is not None:
-        cache.save(True)
+        cache.save()
     pages = len(renderer.listed) - len(site.publications)  # every HTML page but the papers' own
     summary = {"papers": len(site.publications), "pages": pages, "files": files,
                "warnings": list(site.warnings), "site_url": site.config.url}
-    build_cache.record_build(output_dir, key, summary, files=written, context=context if cache else None,
-                             papers=keys)
+    build_cache.record_build(output_dir, key, summary, files=written)
     return BuildReport(seconds=time.perf_counter() - started, **{**summary, "warnings": site.warnings})

@@ -108,20 +108,9 @@ def untouched_build(output: Path) -> dict[str, Any] | None:
         return None
 
 
-def forget_build(output: Path) -> None:
-    """Drop the record before the output folder is changed in place (a build killed half-way
-    then leaves no record, and the next build is a full one)."""
-    try:
-        _record_path(output).unlink()
-    except OSError:
-        pass
-
-
-def record_build(output: Path, key: str | None, summary: dict[str, Any], files: dict | None = None,
-                 **details: Any) -> None:
+def record_build(output: Path, key: str | None, summary: dict[str, Any], files: dict | None = None) -> None:
     """Remember the build just written (best effort: without a record the next build is full).
-    `files`: the output's state as the writer saw it (else the folder is walked); `details` are
-    kept in the record as they are (the content cache's context and page keys)."""
+    `files`: the output's state as the writer saw it (else the folder is walked)."""
     if key is None:
         return
     path = _record_path(output)
@@ -129,7 +118,7 @@ def record_build(output: Path, key: str | None, summary: dict[str, Any], files: 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         record = {"key": key, "summary": summary,
-                  "files": files if files is not None else _output_state(output.absolute()), **details}
+                  "files": files if files is not None else _output_state(output.absolute())}
         temporary.write_text(json.dumps(record), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:

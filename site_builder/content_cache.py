@@ -96,16 +96,15 @@ class ContentCache:
         self._packs["f"].write(self._packs["f"].made)
         self._packs["f"].made = {}
 
-    def save(self, every_paper: bool) -> None:
+    def save(self) -> None:
         """Write what this build made (best effort: a cache that cannot be written only costs
-        time). `every_paper`: the build stored every paper's files again, so the packs of
-        files there were before it are no longer needed."""
+        time). Every build stores every paper's files again, so the packs of files there were
+        before it are no longer needed."""
         records = self._packs["r"]
         records.save(set(records.used))  # every build reads every record and its pieces
         self.flush_files()
-        if every_paper:
-            for pack in self._packs["f"].list():
-                _unlink(pack)
+        for pack in self._packs["f"].list():
+            _unlink(pack)
 
 
 class _Packs:

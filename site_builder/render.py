@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 import jinja2
@@ -137,17 +137,14 @@ class Renderer:
 
     def write_papers(self, write: Callable[[str, str], None], theme: Theme | None = None,
                      jobs: int | Workers | None = None, cache: ContentCache | None = None,
-                     on_disk: Mapping[str, str] | None = None,
-                     noted: Callable[[dict], None] | None = None) -> tuple[int, dict[str, str]]:
+                     noted: Callable[[dict], None] | None = None) -> int:
         """Render and write every paper's own files now, in worker processes on large sites, so
         that pages() leaves them out. The pieces the publications page and the feed reuse (the
         paper's listing entry as the default theme asks for it, its feed entry and BibTeX) are
         made alongside and kept. With a cache, a paper's pieces come from it when they are there;
-        `on_disk` maps slugs to the cache keys of the papers whose files the output folder
-        already holds, which are not written again; `noted` receives what `write` returned for
-        each file, wherever it ran. Returns the number of the papers' files and
-        slug -> cache key of every paper."""
-        writer = PaperWriter(self, theme, write, cache, on_disk or {})
+        `noted` receives what `write` returned for each file, wherever it ran. Returns the
+        number of the papers' files."""
+        writer = PaperWriter(self, theme, write, cache)
         listed = len(self.listed)
         done = map_in_workers(writer, self.site.publications, jobs=jobs)
         del self.listed[listed:]  # pages() lists the papers in their place
@@ -160,8 +157,7 @@ class Renderer:
             if noted is not None:
                 noted(notes)
         self._papers_written = True
-        return (sum(files for _, _, files, _, _ in done),
-                {pub.slug: key for pub, (key, _, _, _, _) in zip(self.site.publications, done) if key})
+        return sum(files for _, _, files, _, _ in done)
 
     def listing_entry(self, pub: Publication, root: str, limit: int = 0, heading: str = "h3") -> Markup:
         """A paper's entry in the publications list: the theme's `publication` macro, whose
@@ -237,8 +233,8 @@ class PaperWriter:
     Picklable, for spawned workers, which make the renderer again from the site and the theme."""
 
     def __init__(self, renderer: Renderer, theme: Theme | None, write: Callable[[str, str], None],
-                 cache: ContentCache | None, on_disk: Mapping[str, str]):
-        self.site, self.theme, self.write, self.cache, self.on_disk = renderer.site, theme, write, cache, on_disk
+                 cache: ContentCache | None):
+        self.site, self.theme, self.write, self.cache = renderer.site, theme, write, cache
         self._renderer: Renderer | None = renderer
         self.in_feed = {pub.slug for pub in self.site.publications[:self.site.config.feed_count]}
         self.limit = self.site.config.author_limit
@@ -257,8 +253,6 @@ class PaperWriter:
     def __call__(self, pub: Publication) -> tuple[str, list, int, list | None, dict]:
         key = self.cache.rendered_key(pub.slug) if self.cache is not None else None
         pieces = self.cache.load(key) if key is not None else None
-        if isinstance(pieces, list) and self.on_disk.get(pub.slug) == key:
-            return key, pieces, _PAPER_FILES, None, {}  # the output folder holds its very files
         files = self.cache.load(key, files=True) if isinstance(pieces, list) else None
         made = None
         if not (isinstance(files, list) and len(files) == _PAPER_FILES):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from site_builder.errors import SiteError
-from site_builder.output_guard import MARKER, OutputClaim, files_below, marker_text, written_files
+from site_builder.output_guard import MARKER, OutputClaim, marker_text, written_files
 
 _RENAME_EXCHANGE = 2  # Linux renameat2 flag: swap two paths in one step
 
@@ -85,6 +85,10 @@ class Staging:
         """Take what write() returned in another process (a worker's) for the files it wrote."""
         self._files.update(notes)
 
+    def written(self) -> list[str]:
+        """Every file written so far, relative, whichever process wrote it."""
+        return list(self._files)
+
     def state(self) -> dict[str, list[int]]:
         """Relative path -> [size, modification time, mode] of every file and folder written,
         as build_cache records them, without walking the folder again."""
@@ -132,7 +136,7 @@ def staged(claim: OutputClaim) -> Iterator[Staging]:
     try:
         folder = Staging(staging, output)
         yield folder
-        written = set(files_below(staging))  # read back: a worker process may have written some
+        written = set(folder.written())  # workers' files included (noted)
         folder.write(MARKER, marker_text(written))
         claim.confirm(written)
         folder.final_state = folder.state()  # for the build record, before the folder moves
