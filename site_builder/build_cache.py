@@ -25,11 +25,6 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIPPED_DIRS = frozenset((".git", "__pycache__"))
 
 
-def input_key(content_dir: Path) -> str | None:
-    """A digest of everything the build reads; None when an input cannot be read."""
-    return input_keys(content_dir)[0]
-
-
 def input_keys(content_dir: Path, papers: dict[str, bytes] | None = None) -> tuple[str | None, str | None]:
     """(a digest of everything the build reads, a digest of all of it but the papers: the
     paper files below content/papers/ and the .bib files), from one pass over the inputs;

@@ -39,7 +39,6 @@ class Kind:
     list_template: str
     item_template: str
     order: Callable[[Item], tuple]
-    by_year: bool = False  # the list page groups items under year headings
     page_needs_body: bool = False  # an item gets its own page only when it has a body
     tag_pages: bool = False  # /<section>/tags/<tag>/ for each tag
     feed: bool = False  # /<section>/feed.xml, an Atom feed of the items
@@ -47,10 +46,10 @@ class Kind:
 
 KINDS = (
     Kind("posts", "blog", "Blog", ("title", "date", "tags", "summary", "draft", "image"),
-         ("title", "date"), "blog.html", "post.html", _newest_first, by_year=True,
+         ("title", "date"), "blog.html", "post.html", _newest_first,
          tag_pages=True, feed=True),
     Kind("talks", "talks", "Talks", ("title", "date", "event", "location", "kind", "links", "paper"),
-         ("title", "date"), "talks.html", "talk.html", _newest_first, by_year=True, page_needs_body=True),
+         ("title", "date"), "talks.html", "talk.html", _newest_first, page_needs_body=True),
     Kind("projects", "projects", "Projects",
          ("title", "summary", "image", "links", "tags", "order", "papers"),
          ("title",), "projects.html", "project.html", _by_order),
