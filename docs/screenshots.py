@@ -1,6 +1,8 @@
 """Screenshots of the built example site at phone and desktop width, for the README.
 
 Usage: .venv/bin/python docs/screenshots.py [output folder]   (needs /usr/bin/chromium)
+       .venv/bin/python docs/screenshots.py --migrated NAME OUTPUT   home and publications of a
+       migrated site, saved as migrated-NAME-home-desktop.png and so on
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ PAGES = {
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
-def main(site: Path) -> None:
-    shots = [(name, path, device, width, "light") for name, path in PAGES.items()
+def main(site: Path, pages: dict[str, str] = PAGES, prefix: str = "") -> None:
+    shots = [(prefix + name, path, device, width, "light") for name, path in pages.items()
              for device, width in WIDTHS.items()]
-    shots.append(("publications", "publications/?q=poisoning", "desktop", 1280, "dark"))
+    if not prefix:
+        shots.append(("publications", "publications/?q=poisoning", "desktop", 1280, "dark"))
     with serve_folder(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
                                              args=["--no-sandbox", "--disable-gpu"])
@@ -47,4 +50,7 @@ def main(site: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "output"))
+    if sys.argv[1:2] == ["--migrated"]:
+        main(Path(sys.argv[3]), {"home": "", "publications": "publications/"}, f"migrated-{sys.argv[2]}-")
+    else:
+        main(Path(sys.argv[1] if len(sys.argv) > 1 else "output"))

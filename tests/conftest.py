@@ -117,3 +117,40 @@ def copy_example(tmp_path) -> Path:
     target = tmp_path / "site" / "content"
     shutil.copytree(EXAMPLE_CONTENT, target)
     return target
+
+
+# The trimmed real sites of the shared corpus that `site-builder migrate` reads (test_migrate too).
+MIGRATED_KINDS = {
+    "al-folio": SHARED / "corpus" / "sites" / "al-folio" / "yang-song__yang-song.github.io",
+    "academicpages": SHARED / "corpus" / "sites" / "academicpages" / "PFGimenez__PFGimenez.github.io",
+    "hugo-blox": SHARED / "corpus" / "sites" / "hugoblox" / "jfy133__starter-hugo-academic",
+}
+
+
+@pytest.fixture(scope="session")
+def migrated_outputs(tmp_path_factory) -> dict[str, Path]:
+    """Each corpus site present here, migrated and built once: kind -> output folder."""
+    outputs = {}
+    for kind, source in MIGRATED_KINDS.items():
+        if not source.is_dir():
+            continue
+        site = tmp_path_factory.mktemp(f"migrated-{kind}")
+        result = run_cli("migrate", str(source), "--into", str(site))
+        assert result.returncode == 0, result.stderr
+        result = run_cli("build", "--content", str(site / "content"), "--output", str(site / "output"))
+        assert result.returncode == 0, result.stderr
+        outputs[kind] = site / "output"
+    if not outputs:
+        pytest.skip(f"{SHARED / 'corpus' / 'sites'} is absent: no real site to migrate on this machine")
+    return outputs
+
+
+def migrated_pages(output: Path) -> list[str]:
+    """The kinds of page a migrated site has: home, publications, the first paper, post and
+    project, and the CV (under the address the old site gave it)."""
+    pages = ["", "publications/"]
+    for collection in ("papers", "blog", "projects"):
+        items = sorted(p.parent.name for p in (output / collection).glob("*/index.html"))
+        pages += [f"{collection}/{items[0]}/"] if items else []
+    pages += [f"{name}/" for name in ("cv", "curriculum-vitae") if (output / name / "index.html").exists()]
+    return pages

